@@ -1,0 +1,78 @@
+/// The f functions of tables 2–7: `f_t(y_L, meta_L, meta_R)` is the top k + 6 bits of
+/// BLAKE3(y_L ‖ meta_L ‖ meta_R), and the metadata passed on ("collation") is
+/// meta_L ‖ meta_R for tables 2–3, the hash bits that follow y for tables 4–6, and nothing for 7.
+public struct Fx: Sendable {
+    /// Plot size.
+    public let k: Int
+    /// The table this function produces (2…7).
+    public let table: Int
+
+    public init(k: Int, table: Int) {
+        precondition((Parameters.extraBits...Parameters.maxK).contains(k), "f functions take k in 6...50")
+        precondition((2...7).contains(table), "Fx covers tables 2 to 7")
+        self.k = k
+        self.table = table
+    }
+
+    /// Evaluates f for one matched pair. `left`/`right` point at the inputs' metadata units
+    /// (`metadataUnits(ofTable: table - 1)` each); the output's units go to `collated`
+    /// (`metadataUnits(ofTable: table)` of them). Returns the new (k + 6)-bit y.
+    @inlinable
+    public func evaluate(y: UInt64, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
+                         collated: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        let k = self.k
+        let yBits = k + Parameters.extraBits
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+        let outUnits = Parameters.metadataUnits(ofTable: table)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 24) { buffer -> UInt64 in
+            let stream = buffer.baseAddress!        // 8 words: the message, big-endian bits
+            let message = UnsafeMutableRawPointer(stream + 8).assumingMemoryBound(to: UInt32.self)  // 16 words
+            let digest = message + 16               // 8 words
+            for i in 0..<8 { stream[i] = 0 }
+            BitPacking.write(y, count: yBits, words: stream, bitOffset: 0)
+            var offset = yBits
+            for u in 0..<inUnits {
+                BitPacking.write(left[u], count: k, words: stream, bitOffset: offset)
+                offset += k
+            }
+            for u in 0..<inUnits {
+                BitPacking.write(right[u], count: k, words: stream, bitOffset: offset)
+                offset += k
+            }
+            // BLAKE3 reads the byte string as little-endian words.
+            for i in 0..<8 {
+                message[2 * i] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
+                message[2 * i + 1] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
+            }
+            BLAKE3.hashBlock(message, length: (offset + 7) / 8, digest: digest)
+            // Back to big-endian bits: the digest is the bit stream the outputs are read from.
+            for i in 0..<4 {
+                stream[i] = UInt64(digest[2 * i].byteSwapped) << 32 | UInt64(digest[2 * i + 1].byteSwapped)
+            }
+            if table <= 3 {
+                for u in 0..<inUnits {
+                    collated[u] = left[u]
+                    collated[inUnits + u] = right[u]
+                }
+            } else {
+                for u in 0..<outUnits {
+                    collated[u] = BitPacking.read(words: stream, bitOffset: yBits + u * k, count: k)
+                }
+            }
+            return stream[0] >> UInt64(64 - yBits)
+        }
+    }
+
+    /// Evaluates f for one matched pair: the new y and the collated metadata.
+    public func callAsFunction(y: UInt64, left: Metadata, right: Metadata) -> (y: UInt64, metadata: Metadata) {
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+        precondition(left.units.count == inUnits && right.units.count == inUnits, "table \(table) takes \(inUnits)-unit metadata")
+        var out = [UInt64](repeating: 0, count: 4)
+        let newY = left.units.withUnsafeBufferPointer { l in
+            right.units.withUnsafeBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { evaluate(y: y, left: l.baseAddress!, right: r.baseAddress!, collated: $0.baseAddress!) }
+            }
+        }
+        return (newY, Metadata(units: Array(out.prefix(Parameters.metadataUnits(ofTable: table)))))
+    }
+}
