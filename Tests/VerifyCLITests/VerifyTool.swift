@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs the built `verify` executable, which sits beside the test bundle in the build folder.
+enum VerifyTool {
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("verify")
+    }
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repoRoot
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                   stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The bundled vector lines, split into their five fields.
+    static let vectorLines: [String] = ((try? String(contentsOf: repoRoot.appendingPathComponent("vectors/chiapos/test_proofs_k21.txt"),
+                                                    encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+
+    static func fields(_ line: String) -> [String] {
+        line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
