@@ -65,3 +65,44 @@ public struct ChaCha8: Sendable {
         }
     }
 }
+
+extension ChaCha8 {
+    /// Lanes computed together by `blocks`.
+    public typealias Lanes = SIMD8<UInt32>
+
+    /// Eight keystream blocks at once, for the counters `low | high << 32` of each lane:
+    /// little-endian word `w` of lane `i`'s block goes to `out[w][i]`.
+    @inlinable
+    public func blocks(counterLow n0: Lanes, counterHigh n1: Lanes, into out: UnsafeMutablePointer<Lanes>) {
+        let c0 = Lanes(repeating: 0x6170_7865), c1 = Lanes(repeating: 0x3320_646E)
+        let c2 = Lanes(repeating: 0x7962_2D32), c3 = Lanes(repeating: 0x6B20_6574)
+        let key = (Lanes(repeating: k0), Lanes(repeating: k1), Lanes(repeating: k2), Lanes(repeating: k3),
+                   Lanes(repeating: k4), Lanes(repeating: k5), Lanes(repeating: k6), Lanes(repeating: k7))
+        var x0 = c0, x1 = c1, x2 = c2, x3 = c3
+        var x4 = key.0, x5 = key.1, x6 = key.2, x7 = key.3
+        var x8 = key.4, x9 = key.5, x10 = key.6, x11 = key.7
+        var x12 = n0, x13 = n1, x14 = Lanes(repeating: 0), x15 = Lanes(repeating: 0)
+
+        @inline(__always) func rotl(_ v: Lanes, _ n: UInt32) -> Lanes { v &<< n | v &>> (32 - n) }
+        @inline(__always) func quarter(_ a: inout Lanes, _ b: inout Lanes, _ c: inout Lanes, _ d: inout Lanes) {
+            a &+= b; d = rotl(d ^ a, 16)
+            c &+= d; b = rotl(b ^ c, 12)
+            a &+= b; d = rotl(d ^ a, 8)
+            c &+= d; b = rotl(b ^ c, 7)
+        }
+        for _ in 0..<4 {
+            quarter(&x0, &x4, &x8, &x12)
+            quarter(&x1, &x5, &x9, &x13)
+            quarter(&x2, &x6, &x10, &x14)
+            quarter(&x3, &x7, &x11, &x15)
+            quarter(&x0, &x5, &x10, &x15)
+            quarter(&x1, &x6, &x11, &x12)
+            quarter(&x2, &x7, &x8, &x13)
+            quarter(&x3, &x4, &x9, &x14)
+        }
+        out[0] = x0 &+ c0; out[1] = x1 &+ c1; out[2] = x2 &+ c2; out[3] = x3 &+ c3
+        out[4] = x4 &+ key.0; out[5] = x5 &+ key.1; out[6] = x6 &+ key.2; out[7] = x7 &+ key.3
+        out[8] = x8 &+ key.4; out[9] = x9 &+ key.5; out[10] = x10 &+ key.6; out[11] = x11 &+ key.7
+        out[12] = x12 &+ n0; out[13] = x13 &+ n1; out[14] = x14; out[15] = x15
+    }
+}

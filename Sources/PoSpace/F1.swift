@@ -27,3 +27,59 @@ public struct F1: Sendable {
         return bits << UInt64(Parameters.extraBits) | x >> UInt64(k - Parameters.extraBits)
     }
 }
+
+extension F1 {
+    /// f1 of `count` x values: `ys[i] = f1(xs[i])`. Uses eight cipher lanes at a time when
+    /// the build targets a CPU with vector shifts (`DAYLIGHT_VECTOR_LANES`), else one x at a time.
+    @inlinable
+    public func evaluate(_ xs: UnsafePointer<UInt64>, count: Int, into ys: UnsafeMutablePointer<UInt64>) {
+        #if DAYLIGHT_VECTOR_LANES
+        evaluateLanes(xs, count: count, into: ys)
+        #else
+        for i in 0..<count { ys[i] = self(xs[i]) }
+        #endif
+    }
+
+    /// The eight-lane form of `evaluate`: each lane computes the block holding its x's bits
+    /// and the block after it (needed when the k bits straddle two blocks).
+    @inlinable
+    public func evaluateLanes(_ xs: UnsafePointer<UInt64>, count: Int, into ys: UnsafeMutablePointer<UInt64>) {
+        typealias Lanes = ChaCha8.Lanes
+        let k = UInt64(self.k)
+        let extra = UInt64(Parameters.extraBits)
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 32) { buffer in
+            let blocks = buffer.baseAddress!
+            blocks.initialize(repeating: Lanes(), count: 32)
+            // Word w (0..<32, the second block after the first) of lane i.
+            let words = UnsafeRawPointer(blocks).assumingMemoryBound(to: UInt32.self)
+            var start = 0
+            while start < count {
+                let n = Swift.min(8, count - start)
+                var low = Lanes(), high = Lanes(), spans = false
+                for lane in 0..<n {
+                    let bit = xs[start + lane] &* k
+                    let counter = bit >> 9
+                    low[lane] = UInt32(truncatingIfNeeded: counter)
+                    high[lane] = UInt32(truncatingIfNeeded: counter >> 32)
+                    spans = spans || (bit & 511) + k > 512
+                }
+                cipher.blocks(counterLow: low, counterHigh: high, into: blocks)
+                if spans {
+                    let next = low &+ 1
+                    let carry = Lanes(repeating: 0).replacing(with: 1, where: next .== 0)
+                    cipher.blocks(counterLow: next, counterHigh: high &+ carry, into: blocks + 16)
+                }
+                for lane in 0..<n {
+                    let x = xs[start + lane]
+                    let offset = Int((x &* k) & 511)
+                    let w = offset >> 5, shift = UInt64(offset & 31)
+                    @inline(__always) func be(_ i: Int) -> UInt64 { UInt64(words[i * 8 + lane].byteSwapped) }
+                    var bits = (be(w) << 32 | be(w + 1)) << shift
+                    if shift != 0 { bits |= be(w + 2) >> (32 - shift) }
+                    ys[start + lane] = (bits >> (64 - k)) << extra | x >> (k - extra)
+                }
+                start += n
+            }
+        }
+    }
+}

@@ -76,3 +76,91 @@ public struct Fx: Sendable {
         return (newY, Metadata(units: Array(out.prefix(Parameters.metadataUnits(ofTable: table)))))
     }
 }
+
+extension Fx {
+    /// Evaluates f for `count` matched pairs. Pair j takes `y[j·yStride]` and the metadata at
+    /// `left + j·metaStride` and `right + j·metaStride`; its y goes to `outY[j]` and its collated
+    /// metadata to `outMeta + j·outMetaStride`. Eight hash lanes at a time when the build targets
+    /// a CPU with vector shifts (`DAYLIGHT_VECTOR_LANES`), else one pair at a time.
+    @inlinable
+    public func evaluate(count: Int, y: UnsafePointer<UInt64>, yStride: Int,
+                         left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>, metaStride: Int,
+                         outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>, outMetaStride: Int) {
+        #if DAYLIGHT_VECTOR_LANES
+        evaluateLanes(count: count, y: y, yStride: yStride, left: left, right: right, metaStride: metaStride,
+                      outY: outY, outMeta: outMeta, outMetaStride: outMetaStride)
+        #else
+        for j in 0..<count {
+            outY[j] = evaluate(y: y[j * yStride], left: left + j * metaStride, right: right + j * metaStride,
+                               collated: outMeta + j * outMetaStride)
+        }
+        #endif
+    }
+
+    /// The eight-lane form of the batch `evaluate`.
+    @inlinable
+    public func evaluateLanes(count: Int, y: UnsafePointer<UInt64>, yStride: Int,
+                              left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>, metaStride: Int,
+                              outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>, outMetaStride: Int) {
+        typealias Lanes = BLAKE3.Lanes
+        let k = self.k
+        let yBits = k + Parameters.extraBits
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+        let outUnits = Parameters.metadataUnits(ofTable: table)
+        let length = Lanes(repeating: UInt32((yBits + 2 * inUnits * k + 7) / 8))
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 24) { buffer in
+            let message = buffer.baseAddress!, digest = message + 16
+            message.initialize(repeating: Lanes(), count: 24)
+            let messageWords = UnsafeMutableRawPointer(message).assumingMemoryBound(to: UInt32.self)
+            let digestWords = UnsafeRawPointer(digest).assumingMemoryBound(to: UInt32.self)
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { streamBuffer in
+                let stream = streamBuffer.baseAddress!
+                var start = 0
+                while start < count {
+                    let n = Swift.min(8, count - start)
+                    for lane in 0..<n {
+                        let j = start + lane
+                        let l = left + j * metaStride, r = right + j * metaStride
+                        stream.initialize(repeating: 0, count: 8)
+                        BitPacking.write(y[j * yStride], count: yBits, words: stream, bitOffset: 0)
+                        var offset = yBits
+                        for u in 0..<inUnits {
+                            BitPacking.write(l[u], count: k, words: stream, bitOffset: offset)
+                            offset += k
+                        }
+                        for u in 0..<inUnits {
+                            BitPacking.write(r[u], count: k, words: stream, bitOffset: offset)
+                            offset += k
+                        }
+                        for i in 0..<8 {
+                            messageWords[(2 * i) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
+                            messageWords[(2 * i + 1) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
+                        }
+                    }
+                    BLAKE3.hashBlocks(message, lengths: length, digest: digest)
+                    for lane in 0..<n {
+                        let j = start + lane
+                        for i in 0..<4 {
+                            stream[i] = UInt64(digestWords[(2 * i) * 8 + lane].byteSwapped) << 32
+                                | UInt64(digestWords[(2 * i + 1) * 8 + lane].byteSwapped)
+                        }
+                        outY[j] = stream[0] >> UInt64(64 - yBits)
+                        let out = outMeta + j * outMetaStride
+                        if table <= 3 {
+                            let l = left + j * metaStride, r = right + j * metaStride
+                            for u in 0..<inUnits {
+                                out[u] = l[u]
+                                out[inUnits + u] = r[u]
+                            }
+                        } else {
+                            for u in 0..<outUnits {
+                                out[u] = BitPacking.read(words: stream, bitOffset: yBits + u * k, count: k)
+                            }
+                        }
+                    }
+                    start += n
+                }
+            }
+        }
+    }
+}

@@ -27,26 +27,24 @@ public enum Verifier {
             return .failure(.wrongProofLength(expected: Proof.byteCount(k: k), actual: proof.count))
         }
         let f1 = F1(k: k, plotID: plotID)
-        // xs | ys | metadata | next metadata, 4 units per entry; no heap traffic inside.
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64 + 64 + 256 + 256) { buffer in
-            let xs = buffer.baseAddress!, ys = xs + 64
-            var meta = ys + 64, next = meta + 256
+        // xs | ys | next ys | metadata | next metadata (4 units an entry): no heap traffic inside.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * 64 + 2 * 256) { buffer in
+            let xs = buffer.baseAddress!
+            var ys = xs + 64, nextYs = ys + 64
+            var meta = nextYs + 64, next = meta + 256
             proof.withUnsafeBytes { raw in
                 for i in 0..<64 { xs[i] = BitPacking.read(raw, bitOffset: i * k, count: k) }
             }
-            for i in 0..<64 {
-                ys[i] = f1(xs[i])
-                meta[4 * i] = xs[i]
-            }
+            f1.evaluate(xs, count: 64, into: ys)
+            for i in 0..<64 { meta[4 * i] = xs[i] }
             for table in 2...7 {
-                let fx = Fx(k: k, table: table)
-                for p in 0..<(64 >> (table - 1)) {
-                    let yl = ys[2 * p], yr = ys[2 * p + 1]
-                    guard Matching.isMatch(yLeft: yl, yRight: yr) else {
-                        return .failure(.noMatch(table: table, pair: p))
-                    }
-                    ys[p] = fx.evaluate(y: yl, left: meta + 8 * p, right: meta + 8 * p + 4, collated: next + 4 * p)
+                let pairs = 64 >> (table - 1)
+                for p in 0..<pairs where !Matching.isMatch(yLeft: ys[2 * p], yRight: ys[2 * p + 1]) {
+                    return .failure(.noMatch(table: table, pair: p))
                 }
+                Fx(k: k, table: table).evaluate(count: pairs, y: ys, yStride: 2, left: meta, right: meta + 4, metaStride: 8,
+                                                outY: nextYs, outMeta: next, outMetaStride: 4)
+                swap(&ys, &nextYs)
                 swap(&meta, &next)
             }
             let challengeTop = challenge.bytes.withUnsafeBytes { BitPacking.read($0, bitOffset: 0, count: k) }
