@@ -14,52 +14,70 @@ public struct Fx: Sendable {
         self.table = table
     }
 
+    /// Bytes hashed for one pair: y, then both inputs' metadata.
+    @inlinable
+    var inputLength: Int { (k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k + 7) / 8 }
+
+    /// Writes the hash input y ‖ left ‖ right as big-endian bits into 8 words.
+    @inlinable
+    func writeInput(y: UInt64, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
+                    into stream: UnsafeMutablePointer<UInt64>) {
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+        stream.update(repeating: 0, count: 8)
+        BitPacking.write(y, count: k + Parameters.extraBits, words: stream, bitOffset: 0)
+        var offset = k + Parameters.extraBits
+        for u in 0..<inUnits {
+            BitPacking.write(left[u], count: k, words: stream, bitOffset: offset)
+            offset += k
+        }
+        for u in 0..<inUnits {
+            BitPacking.write(right[u], count: k, words: stream, bitOffset: offset)
+            offset += k
+        }
+    }
+
+    /// Reads the outputs from the digest (as 4 big-endian words): writes the collated metadata
+    /// and returns the new y.
+    @inlinable
+    func readOutput(digest: UnsafePointer<UInt64>, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
+                    collated: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        let yBits = k + Parameters.extraBits
+        if table <= 3 {
+            let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+            for u in 0..<inUnits {
+                collated[u] = left[u]
+                collated[inUnits + u] = right[u]
+            }
+        } else {
+            for u in 0..<Parameters.metadataUnits(ofTable: table) {
+                collated[u] = BitPacking.read(words: digest, bitOffset: yBits + u * k, count: k)
+            }
+        }
+        return digest[0] >> UInt64(64 - yBits)
+    }
+
     /// Evaluates f for one matched pair. `left`/`right` point at the inputs' metadata units
     /// (`metadataUnits(ofTable: table - 1)` each); the output's units go to `collated`
     /// (`metadataUnits(ofTable: table)` of them). Returns the new (k + 6)-bit y.
     @inlinable
     public func evaluate(y: UInt64, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
                          collated: UnsafeMutablePointer<UInt64>) -> UInt64 {
-        let k = self.k
-        let yBits = k + Parameters.extraBits
-        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
-        let outUnits = Parameters.metadataUnits(ofTable: table)
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 24) { buffer -> UInt64 in
-            let stream = buffer.baseAddress!        // 8 words: the message, big-endian bits
-            let message = UnsafeMutableRawPointer(stream + 8).assumingMemoryBound(to: UInt32.self)  // 16 words
-            let digest = message + 16               // 8 words
-            for i in 0..<8 { stream[i] = 0 }
-            BitPacking.write(y, count: yBits, words: stream, bitOffset: 0)
-            var offset = yBits
-            for u in 0..<inUnits {
-                BitPacking.write(left[u], count: k, words: stream, bitOffset: offset)
-                offset += k
-            }
-            for u in 0..<inUnits {
-                BitPacking.write(right[u], count: k, words: stream, bitOffset: offset)
-                offset += k
-            }
+        // 8 words of input bits | 4 of digest bits | 16 UInt32 of message | 8 UInt32 of digest
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8 + 4 + 8 + 4) { buffer -> UInt64 in
+            let stream = buffer.baseAddress!
+            let message = UnsafeMutableRawPointer(stream + 12).assumingMemoryBound(to: UInt32.self)
+            let digest = message + 16
+            writeInput(y: y, left: left, right: right, into: stream)
             // BLAKE3 reads the byte string as little-endian words.
             for i in 0..<8 {
                 message[2 * i] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
                 message[2 * i + 1] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
             }
-            BLAKE3.hashBlock(message, length: (offset + 7) / 8, digest: digest)
-            // Back to big-endian bits: the digest is the bit stream the outputs are read from.
+            BLAKE3.hashBlock(message, length: inputLength, digest: digest)
             for i in 0..<4 {
-                stream[i] = UInt64(digest[2 * i].byteSwapped) << 32 | UInt64(digest[2 * i + 1].byteSwapped)
+                stream[8 + i] = UInt64(digest[2 * i].byteSwapped) << 32 | UInt64(digest[2 * i + 1].byteSwapped)
             }
-            if table <= 3 {
-                for u in 0..<inUnits {
-                    collated[u] = left[u]
-                    collated[inUnits + u] = right[u]
-                }
-            } else {
-                for u in 0..<outUnits {
-                    collated[u] = BitPacking.read(words: stream, bitOffset: yBits + u * k, count: k)
-                }
-            }
-            return stream[0] >> UInt64(64 - yBits)
+            return readOutput(digest: stream + 8, left: left, right: right, collated: collated)
         }
     }
 
@@ -103,35 +121,22 @@ extension Fx {
                               left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>, metaStride: Int,
                               outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>, outMetaStride: Int) {
         typealias Lanes = BLAKE3.Lanes
-        let k = self.k
-        let yBits = k + Parameters.extraBits
-        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
-        let outUnits = Parameters.metadataUnits(ofTable: table)
-        let length = Lanes(repeating: UInt32((yBits + 2 * inUnits * k + 7) / 8))
+        let length = Lanes(repeating: UInt32(inputLength))
         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 24) { buffer in
             let message = buffer.baseAddress!, digest = message + 16
             message.initialize(repeating: Lanes(), count: 24)
+            // Word w of lane i is at [w * 8 + i].
             let messageWords = UnsafeMutableRawPointer(message).assumingMemoryBound(to: UInt32.self)
             let digestWords = UnsafeRawPointer(digest).assumingMemoryBound(to: UInt32.self)
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { streamBuffer in
                 let stream = streamBuffer.baseAddress!
+                stream.initialize(repeating: 0, count: 8)
                 var start = 0
                 while start < count {
                     let n = Swift.min(8, count - start)
                     for lane in 0..<n {
                         let j = start + lane
-                        let l = left + j * metaStride, r = right + j * metaStride
-                        stream.initialize(repeating: 0, count: 8)
-                        BitPacking.write(y[j * yStride], count: yBits, words: stream, bitOffset: 0)
-                        var offset = yBits
-                        for u in 0..<inUnits {
-                            BitPacking.write(l[u], count: k, words: stream, bitOffset: offset)
-                            offset += k
-                        }
-                        for u in 0..<inUnits {
-                            BitPacking.write(r[u], count: k, words: stream, bitOffset: offset)
-                            offset += k
-                        }
+                        writeInput(y: y[j * yStride], left: left + j * metaStride, right: right + j * metaStride, into: stream)
                         for i in 0..<8 {
                             messageWords[(2 * i) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
                             messageWords[(2 * i + 1) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
@@ -144,19 +149,8 @@ extension Fx {
                             stream[i] = UInt64(digestWords[(2 * i) * 8 + lane].byteSwapped) << 32
                                 | UInt64(digestWords[(2 * i + 1) * 8 + lane].byteSwapped)
                         }
-                        outY[j] = stream[0] >> UInt64(64 - yBits)
-                        let out = outMeta + j * outMetaStride
-                        if table <= 3 {
-                            let l = left + j * metaStride, r = right + j * metaStride
-                            for u in 0..<inUnits {
-                                out[u] = l[u]
-                                out[inUnits + u] = r[u]
-                            }
-                        } else {
-                            for u in 0..<outUnits {
-                                out[u] = BitPacking.read(words: stream, bitOffset: yBits + u * k, count: k)
-                            }
-                        }
+                        outY[j] = readOutput(digest: stream, left: left + j * metaStride, right: right + j * metaStride,
+                                             collated: outMeta + j * outMetaStride)
                     }
                     start += n
                 }
