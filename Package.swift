@@ -34,6 +34,9 @@ let package = Package(
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: hotLoopSettings),
 
+        .target(name: "Plotting", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
+        .target(name: "Proving", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
+
         .executableTarget(name: "verify",
                           dependencies: ["PoSpace",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -43,6 +46,7 @@ let package = Package(
                           swiftSettings: hotLoopSettings),
 
         .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "VerifyCLITests", dependencies: ["PoSpace"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),

@@ -83,3 +83,53 @@ extension F1 {
         }
     }
 }
+
+extension F1 {
+    /// f1 for the consecutive x values `start ..< start + count`: the keystream is generated
+    /// block after block (eight blocks per call) and cut into k-bit pieces, so each block is
+    /// computed once however many x values share it.
+    public func evaluateRange(start: UInt64, count: Int, into ys: UnsafeMutablePointer<UInt64>) {
+        guard count > 0 else { return }
+        let k = UInt64(self.k)
+        let extra = UInt64(Parameters.extraBits)
+        let firstBit = start &* k
+        let firstBlock = firstBit >> 9
+        let lastBlock = (firstBit + UInt64(count) * k - 1) >> 9
+        let blockCount = Int(lastBlock - firstBlock + 1)
+        let groups = (blockCount + 7) / 8
+        // The keystream as big-endian 64-bit words (8 per block), plus one spare word for reads at the end.
+        let stream = UnsafeMutablePointer<UInt64>.allocate(capacity: groups * 64 + 1)
+        defer { stream.deallocate() }
+        stream[groups * 64] = 0
+        withUnsafeTemporaryAllocation(of: ChaCha8.Lanes.self, capacity: 16) { buffer in
+            let lanes = buffer.baseAddress!
+            for g in 0..<groups {
+                let base = firstBlock + UInt64(8 * g)
+                var low = ChaCha8.Lanes(), high = ChaCha8.Lanes()
+                for lane in 0..<8 {
+                    low[lane] = UInt32(truncatingIfNeeded: base + UInt64(lane))
+                    high[lane] = UInt32(truncatingIfNeeded: (base + UInt64(lane)) >> 32)
+                }
+                #if DAYLIGHT_VECTOR_LANES
+                cipher.blocks(counterLow: low, counterHigh: high, into: lanes)
+                let words = UnsafeRawPointer(lanes).assumingMemoryBound(to: UInt32.self)
+                for lane in 0..<8 {
+                    let out = stream + (8 * g + lane) * 8
+                    for w in 0..<8 {
+                        out[w] = UInt64(words[(2 * w) * 8 + lane].byteSwapped) << 32
+                            | UInt64(words[(2 * w + 1) * 8 + lane].byteSwapped)
+                    }
+                }
+                #else
+                for lane in 0..<8 { cipher.block(counter: base + UInt64(lane), into: stream + (8 * g + lane) * 8) }
+                #endif
+            }
+        }
+        var bit = Int(firstBit & 511)
+        for i in 0..<count {
+            let x = start + UInt64(i)
+            ys[i] = BitPacking.read(words: stream, bitOffset: bit, count: Int(k)) << extra | x >> (k - extra)
+            bit += Int(k)
+        }
+    }
+}

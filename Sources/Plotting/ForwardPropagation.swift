@@ -1,0 +1,135 @@
+import PoSpace
+
+/// Phase 1: computes tables 1–7 in memory. Table 1 holds f1(x) for every x; table t holds an
+/// entry for every match between adjacent buckets of table t − 1, with f_t's output, the
+/// collated metadata and pointers back to the two matched entries. Every table ends sorted by y.
+struct ForwardPropagation {
+    let k: Int
+    let plotID: PlotID
+    let threads: Int
+    let progress: (PlotEvent) -> Void
+
+    /// Table 1: f1 over all 2^k x values, sorted by y (ties keep x order).
+    func tableOne() -> ForwardTable {
+        let n = 1 << k
+        var keys = [UInt64](repeating: 0, count: n)
+        var values = [UInt32](repeating: 0, count: n)
+        let f1 = F1(k: k, plotID: plotID)
+        let chunk = 1 << 14
+        keys.withUnsafeMutableBufferPointer { ys in
+            values.withUnsafeMutableBufferPointer { xs in
+                Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+                    for c in chunks {
+                        let start = c * chunk, count = min(chunk, n - start)
+                        f1.evaluateRange(start: UInt64(start), count: count, into: ys.baseAddress! + start)
+                        for i in start..<(start + count) { xs[i] = UInt32(i) }
+                    }
+                }
+            }
+        }
+        sortByY(&keys, &values)
+        return ForwardTable(table: 1, y: keys, metadata: values.map { UInt64($0) }, left: [], right: [])
+    }
+
+    /// Table `previous.table + 1` from its predecessor.
+    func nextTable(after previous: ForwardTable) -> ForwardTable {
+        let table = previous.table + 1
+        let (left, right) = matches(in: previous)
+        let n = left.count
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+        let outUnits = Parameters.metadataUnits(ofTable: table)
+        var ys = [UInt64](repeating: 0, count: n)
+        var meta = [UInt64](repeating: 0, count: n * outUnits)
+        let fx = Fx(k: k, table: table)
+        let chunk = 1024
+        previous.y.withUnsafeBufferPointer { prevY in
+            previous.metadata.withUnsafeBufferPointer { prevMeta in
+                left.withUnsafeBufferPointer { l in
+                    right.withUnsafeBufferPointer { r in
+                        ys.withUnsafeMutableBufferPointer { outY in
+                            meta.withUnsafeMutableBufferPointer { outMeta in
+                                Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+                                    // Gather each pair's inputs next to each other, then hash them in lanes.
+                                    let yIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk)
+                                    let metaIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk * 2 * inUnits)
+                                    var spare: UInt64 = 0
+                                    defer { yIn.deallocate(); metaIn.deallocate() }
+                                    for c in chunks {
+                                        let start = c * chunk, count = min(chunk, n - start)
+                                        for j in 0..<count {
+                                            let a = Int(l[start + j]), b = Int(r[start + j])
+                                            yIn[j] = prevY[a]
+                                            for u in 0..<inUnits {
+                                                metaIn[j * 2 * inUnits + u] = prevMeta[a * inUnits + u]
+                                                metaIn[j * 2 * inUnits + inUnits + u] = prevMeta[b * inUnits + u]
+                                            }
+                                        }
+                                        withUnsafeMutablePointer(to: &spare) { spareOut in
+                                            fx.evaluate(count: count, y: yIn, yStride: 1,
+                                                        left: metaIn, right: metaIn + inUnits, metaStride: 2 * inUnits,
+                                                        outY: outY.baseAddress! + start,
+                                                        outMeta: outUnits > 0 ? outMeta.baseAddress! + start * outUnits : spareOut,
+                                                        outMetaStride: outUnits)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var order = (0..<n).map { UInt32($0) }
+        sortByY(&ys, &order)
+        return ForwardTable(table: table, y: ys,
+                            metadata: permute(meta, by: order, units: outUnits),
+                            left: order.map { left[Int($0)] }, right: order.map { right[Int($0)] })
+    }
+
+    /// All matches of a y-sorted table, in order of left position (threads take runs of buckets).
+    private func matches(in t: ForwardTable) -> (left: [UInt32], right: [UInt32]) {
+        t.y.withUnsafeBufferPointer { y in
+            let buckets = Bucket.split(y)
+            let parts = max(1, min(threads * 4, buckets.count))
+            var lefts = [[UInt32]](repeating: [], count: parts)
+            var rights = [[UInt32]](repeating: [], count: parts)
+            lefts.withUnsafeMutableBufferPointer { ls in
+                rights.withUnsafeMutableBufferPointer { rs in
+                    Parallel.forEachSlice(count: parts, threads: threads) { slice in
+                        var matcher = BucketMatcher()
+                        for part in slice {
+                            let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+                            var l = [UInt32](), r = [UInt32]()
+                            let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
+                            l.reserveCapacity(estimate)
+                            r.reserveCapacity(estimate)
+                            matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
+                                          next: hi < buckets.count ? buckets[hi] : nil, left: &l, right: &r)
+                            ls[part] = l
+                            rs[part] = r
+                        }
+                    }
+                }
+            }
+            return (Array(lefts.joined()), Array(rights.joined()))
+        }
+    }
+
+    private func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {
+        sortPairs(&keys, &values, keyBits: k + Parameters.extraBits, threads: threads)
+    }
+}
+
+/// Rows of `units` values reordered so that row i is the old row `order[i]`.
+func permute(_ rows: [UInt64], by order: [UInt32], units: Int) -> [UInt64] {
+    guard units > 0 else { return [] }
+    var out = [UInt64](repeating: 0, count: rows.count)
+    rows.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            for (i, o) in order.enumerated() {
+                for u in 0..<units { dst[i * units + u] = src[Int(o) * units + u] }
+            }
+        }
+    }
+    return out
+}

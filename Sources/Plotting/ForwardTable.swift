@@ -1,0 +1,24 @@
+/// One table of forward propagation (phase 1), sorted by y.
+struct ForwardTable {
+    /// Table number, 1…7.
+    let table: Int
+    /// The f outputs, ascending (k + 6 bits each).
+    var y: [UInt64]
+    /// Metadata units, `Parameters.metadataUnits(ofTable: table)` per entry (table 1: x).
+    var metadata: [UInt64]
+    /// Positions of each entry's left and right inputs in the previous table (tables 2–7).
+    var left: [UInt32]
+    var right: [UInt32]
+
+    /// Number of entries (kept when y and metadata are released after use).
+    let count: Int
+
+    init(table: Int, y: [UInt64], metadata: [UInt64], left: [UInt32], right: [UInt32]) {
+        self.table = table
+        self.y = y
+        self.metadata = metadata
+        self.left = left
+        self.right = right
+        count = y.count
+    }
+}

@@ -1,0 +1,67 @@
+import PoSpace
+
+/// Phase 3: the plot's final tables. Final table t (1…6) holds one line point per kept entry
+/// of forward table t + 1: the pair of its two inputs — x values for t = 1, positions in final
+/// table t − 1 otherwise — sorted ascending. Final table 7 lists, for each table-7 entry, its
+/// f7 (k bits) and its position in final table 6, sorted by (f7, position).
+struct LinePointTables {
+    /// `linePoints[t]` for t = 1…6 (index 0 unused), ascending.
+    var linePoints: [[UInt64]]
+    /// Table 7, sorted by (f7, position).
+    var f7: [UInt64]
+    var positions: [UInt32]
+
+    init(forward tables: [ForwardTable], used: [[Bool]], k: Int, threads: Int) {
+        linePoints = [[UInt64]](repeating: [], count: 7)
+        // newPosition[i]: where kept entry i of the current forward table landed in its final table.
+        var newPosition = [UInt32]()
+        for t in 1...6 {
+            let source = tables[t + 1]
+            let keep = used[t + 1]
+            var keys = [UInt64](), order = [UInt32]()
+            keys.reserveCapacity(source.count)
+            order.reserveCapacity(source.count)
+            for i in 0..<source.count where keep[i] {
+                let a = Int(source.left[i]), b = Int(source.right[i])
+                let point = t == 1
+                    ? LinePoint.encode(tables[1].metadata[a], tables[1].metadata[b])
+                    : LinePoint.encode(UInt64(newPosition[a]), UInt64(newPosition[b]))
+                keys.append(point)
+                order.append(UInt32(i))
+            }
+            let bits = 64 - (keys.max() ?? 0).leadingZeroBitCount
+            sortPairs(&keys, &order, keyBits: bits, threads: threads)
+            var positions = [UInt32](repeating: UInt32.max, count: source.count)
+            for (rank, i) in order.enumerated() { positions[Int(i)] = UInt32(rank) }
+            newPosition = positions
+            linePoints[t] = keys
+        }
+        // Table 7: every entry is kept; sort by f7 then by position in final table 6.
+        let t7 = tables[7]
+        let positionBits = 64 - UInt64(max(1, t7.count)).leadingZeroBitCount
+        var keys = (0..<t7.count).map { i in
+            (t7.y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(newPosition[i])
+        }
+        var order = (0..<t7.count).map { UInt32($0) }
+        sortPairs(&keys, &order, keyBits: k + positionBits, threads: threads)
+        let mask = (UInt64(1) << UInt64(positionBits)) - 1
+        f7 = keys.map { $0 >> UInt64(positionBits) }
+        positions = keys.map { UInt32($0 & mask) }
+    }
+}
+
+/// Sorts keys with their values riding along, by the low `keyBits` bits (stable).
+func sortPairs(_ keys: inout [UInt64], _ values: inout [UInt32], keyBits: Int, threads: Int) {
+    let n = keys.count
+    var scratchKeys = [UInt64](repeating: 0, count: n)
+    var scratchValues = [UInt32](repeating: 0, count: n)
+    keys.withUnsafeMutableBufferPointer { k in
+        values.withUnsafeMutableBufferPointer { v in
+            scratchKeys.withUnsafeMutableBufferPointer { sk in
+                scratchValues.withUnsafeMutableBufferPointer { sv in
+                    RadixSort.sort(keys: k, values: v, scratchKeys: sk, scratchValues: sv, keyBits: keyBits, threads: threads)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Dispatch
+import PoSpace
+
+/// Phases 1–3 in memory: from (k, plot id) to the final tables of the plot.
+public enum PlotTablesBuilder {
+    /// Builds the final tables. `threads` only changes the speed, never the result.
+    static func build(k: Int, plotID: PlotID, threads: Int,
+                      progress: @escaping (PlotEvent) -> Void) -> LinePointTables {
+        var clock = PhaseClock(progress: progress)
+        clock.start(1, "forward propagation")
+        let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads, progress: progress)
+        var tables = [ForwardTable]()
+        tables.append(ForwardTable(table: 0, y: [], metadata: [], left: [], right: []))
+        tables.append(forward.tableOne())
+        progress(.tableFinished(phase: 1, table: 1, entries: tables[1].count, fraction: 1.0 / 7))
+        for t in 2...7 {
+            tables.append(forward.nextTable(after: tables[t - 1]))
+            // The next table needs only this one's y and metadata; keep just the pointers of older ones.
+            tables[t - 1].y = []
+            if t - 1 > 1 { tables[t - 1].metadata = [] }
+            progress(.tableFinished(phase: 1, table: t, entries: tables[t].count, fraction: Double(t) / 7))
+        }
+        tables[7].metadata = []
+        clock.finish()
+
+        clock.start(2, "backpropagation")
+        let used = Backpropagation.usedEntries(tables)
+        clock.finish()
+
+        clock.start(3, "compression")
+        let result = LinePointTables(forward: tables, used: used, k: k, threads: threads)
+        clock.finish()
+        return result
+    }
+}
+
+/// Emits phase start/finish events with timings.
+struct PhaseClock {
+    let progress: (PlotEvent) -> Void
+    private var phase = 0
+    private var started: UInt64 = 0
+
+    init(progress: @escaping (PlotEvent) -> Void) { self.progress = progress }
+
+    mutating func start(_ phase: Int, _ name: String) {
+        self.phase = phase
+        started = DispatchTime.now().uptimeNanoseconds
+        progress(.phaseStarted(phase: phase, name: name))
+    }
+
+    func finish() {
+        progress(.phaseFinished(phase: phase, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
+    }
+}

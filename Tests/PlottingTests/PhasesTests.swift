@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+@testable import Plotting
+import PoSpace
+import Proving
+import Testing
+
+/// Phases 1–3 against chiapos: the k = 21 reference proofs, and proof counts.
+@Suite struct PhasesTests {
+    static func challenge(_ i: UInt32) -> Challenge {
+        let bytes = withUnsafeBytes(of: i.bigEndian) { Array($0) }
+        return Challenge(bytes: Array(SHA256.hash(data: bytes)))!
+    }
+
+    static let vectorsURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("vectors/chiapos")
+
+    @Test func k21ReproducesTheReferenceProofs() throws {
+        let plotID = PlotID(hex: "05683404333717545b0a6f0c0dde9710e4d3fe2d5cc6cc0a090a0b818bab0f17")!
+        let tables = PlotTablesBuilder.build(k: 21, plotID: plotID, threads: 2, progress: { _ in })
+        let prover = Prover(source: InMemoryPlot(k: 21, plotID: plotID, tables: tables))
+        var lines = [String]()
+        for i in 0..<UInt32(100) {
+            let c = Self.challenge(i)
+            let qualities = try prover.qualities(for: c)
+            let proofs = try prover.proofs(for: c)
+            #expect(qualities.count == proofs.count)
+            for (q, p) in zip(qualities, proofs) {
+                #expect(Verifier.verify(plotID: plotID, k: 21, challenge: c, proof: p.bytes) == .success(q.quality))
+                lines.append("\(plotID.hex), 21, \(c.hex), \(Hex.encode(p.bytes)), \(q.quality.hex)")
+            }
+        }
+        let expected = try String(contentsOf: Self.vectorsURL.appendingPathComponent("test_proofs_k21.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(lines.count == expected.count)
+        #expect(Set(lines) == Set(expected))
+        #expect(lines == expected, "same order as chiapos")
+    }
+}
