@@ -14,9 +14,17 @@ public struct QualityEntry: Hashable, Sendable {
 /// full proof expands all 64 leaves and is returned in proof ordering.
 public struct Prover<Source: ProofSource> {
     public let source: Source
+    /// Which table-7 entries count as reached (default: exactly those chiapos reaches).
+    public let lookup: Table7Lookup
 
-    public init(source: Source) {
+    public init(source: Source, lookup: Table7Lookup = .chiapos) {
         self.source = source
+        self.lookup = lookup
+    }
+
+    /// Positions in final table 6 where the challenge's proofs start, in plot order.
+    private func starts(_ challenge: Challenge) throws -> ArraySlice<UInt64> {
+        lookup.reached(try source.table7Run(f7: target(challenge)), k: source.k)
     }
 
     private func target(_ challenge: Challenge) -> UInt64 {
@@ -26,7 +34,7 @@ public struct Prover<Source: ProofSource> {
     /// The qualities of every proof the plot holds for `challenge`.
     public func qualities(for challenge: Challenge) throws -> [QualityEntry] {
         let route = Int(challenge.bytes[31] & 0x1F)
-        return try source.table7Matches(f7: target(challenge)).enumerated().map { index, start in
+        return try starts(challenge).enumerated().map { index, start in
             var position = start
             for table in stride(from: 6, through: 2, by: -1) {
                 let pair = LinePoint.decode(try source.linePoint(table: table, position: position))
@@ -44,14 +52,14 @@ public struct Prover<Source: ProofSource> {
 
     /// Every proof the plot holds for `challenge`, in plot order.
     public func proofs(for challenge: Challenge) throws -> [Proof] {
-        try source.table7Matches(f7: target(challenge)).map { try proof(from: $0) }
+        try starts(challenge).map { try proof(from: $0) }
     }
 
     /// The proof at `index` among the challenge's proofs (see `qualities(for:)`), or nil.
     public func proof(for challenge: Challenge, index: Int) throws -> Proof? {
-        let matches = try source.table7Matches(f7: target(challenge))
-        guard matches.indices.contains(index) else { return nil }
-        return try proof(from: matches[index])
+        let matches = try starts(challenge)
+        guard index >= 0, index < matches.count else { return nil }
+        return try proof(from: matches[matches.startIndex + index])
     }
 
     /// Expands the tree under a table-6 position to its 64 x values, in proof ordering.

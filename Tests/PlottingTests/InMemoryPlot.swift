@@ -10,17 +10,18 @@ struct InMemoryPlot: ProofSource {
 
     func linePoint(table: Int, position: UInt64) throws -> UInt64 { tables.linePoints[table][Int(position)] }
 
-    func table7Matches(f7: UInt64) throws -> [UInt64] {
+    func table7Run(f7: UInt64) throws -> Table7Run {
         var lo = 0, hi = tables.f7.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if tables.f7[mid] < f7 { lo = mid + 1 } else { hi = mid }
         }
-        var out = [UInt64]()
-        while lo < tables.f7.count, tables.f7[lo] == f7 {
-            out.append(UInt64(tables.positions[lo]))
-            lo += 1
+        var positions = [UInt64]()
+        var i = lo
+        while i < tables.f7.count, tables.f7[i] == f7 {
+            positions.append(UInt64(tables.positions[i]))
+            i += 1
         }
-        return out
+        return Table7Run(start: lo, positions: positions, nextF7: i < tables.f7.count ? tables.f7[i] : nil)
     }
 }

@@ -37,3 +37,35 @@ import Testing
         #expect(lines == expected, "same order as chiapos")
     }
 }
+
+/// Proof counts chiapos finds over the first challenges (`plot_counts.csv`). k = 21 runs only
+/// with DAYLIGHT_SLOW_TESTS=1.
+@Suite struct ProofCountTests {
+    struct Row: Sendable, CustomStringConvertible {
+        let k: Int, plotID: PlotID, challenges: Int, proofs: Int
+        var description: String { "k\(k)" }
+    }
+
+    static let rows: [Row] = ((try? String(contentsOf: PhasesTests.vectorsURL.appendingPathComponent("plot_counts.csv"),
+                                           encoding: .utf8)) ?? "")
+        .split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: ",")
+            return Row(k: Int(f[0])!, plotID: PlotID(hex: f[1])!, challenges: Int(f[2])!, proofs: Int(f[3])!)
+        }
+    static let slow = ProcessInfo.processInfo.environment["DAYLIGHT_SLOW_TESTS"] == "1"
+
+    @Test func rowsAreLoaded() {
+        #expect(Self.rows.map(\.k) == [18, 19, 20, 21])
+    }
+
+    @Test(arguments: rows.filter { $0.k <= 20 || slow })
+    func countsMatchChiapos(_ row: Row) throws {
+        let tables = PlotTablesBuilder.build(k: row.k, plotID: row.plotID, threads: 2, progress: { _ in })
+        let prover = Prover(source: InMemoryPlot(k: row.k, plotID: row.plotID, tables: tables))
+        var found = 0
+        for i in 0..<UInt32(row.challenges) {
+            found += try prover.qualities(for: PhasesTests.challenge(i)).count
+        }
+        #expect(found == row.proofs)
+    }
+}
