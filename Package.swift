@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "PoSpace", targets: ["PoSpace"]),
         .executable(name: "verify", targets: ["verify"]),
+        .executable(name: "plotter", targets: ["plotter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +35,19 @@ let package = Package(
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: hotLoopSettings),
 
-        .target(name: "Plotting", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
-        .target(name: "Proving", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
+        // The on-disk plot: one LMDB file, zstd-compressed parks with checksums.
+        .target(name: "PlotStore", dependencies: ["CLMDB", "CZstd", "PoSpace"]),
+        // Phases 1-4: from (k, plot id) to a plot file.
+        .target(name: "Plotting", dependencies: ["PoSpace", "PlotStore"], swiftSettings: hotLoopSettings),
+        // Qualities and proofs from a plot.
+        .target(name: "Proving", dependencies: ["PoSpace", "PlotStore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: hotLoopSettings),
 
+        .executableTarget(name: "plotter",
+                          dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "verify",
-                          dependencies: ["PoSpace",
+                          dependencies: ["PoSpace", "Proving", "PlotStore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VerifyBenchmark",
                           dependencies: ["PoSpace"],
@@ -46,7 +55,8 @@ let package = Package(
                           swiftSettings: hotLoopSettings),
 
         .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PoSpace"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "VerifyCLITests", dependencies: ["PoSpace"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),

@@ -3,20 +3,25 @@ import PoSpace
 /// Finds every match between adjacent kBC buckets of a y-sorted table: the hot loop of
 /// forward propagation. One matcher per thread; it owns the scratch map of the right bucket.
 struct BucketMatcher {
-    /// Per slot of the right bucket (`y mod kBC`): how many entries, and the first one's offset.
+    typealias Lanes = SIMD8<UInt32>
+    /// Per slot of the right bucket (`y mod kBC`): how many entries, and the first one's position.
     private var slotCount: [UInt16]
     private var slotStart: [UInt32]
-    /// `(2m + parity)² mod kC` for parity 0 and 1, m in 0..<64.
-    private let squares: [UInt16]
+    /// `(2m + parity)² mod kC` for m in 0..<64, as 8 lane groups: parity 0, then parity 1.
+    private let squares: [Lanes]
 
     init() {
         slotCount = [UInt16](repeating: 0, count: Int(Parameters.kBC))
         slotStart = [UInt32](repeating: 0, count: Int(Parameters.kBC))
-        var sq = [UInt16]()
+        var sq = [Lanes]()
         for parity in 0..<2 {
-            for m in 0..<64 {
-                let t = 2 * m + parity
-                sq.append(UInt16((t * t) % Int(Parameters.kC)))
+            for group in 0..<8 {
+                var lanes = Lanes()
+                for lane in 0..<8 {
+                    let t = 2 * (8 * group + lane) + parity
+                    lanes[lane] = UInt32((t * t) % Int(Parameters.kC))
+                }
+                sq.append(lanes)
             }
         }
         squares = sq
@@ -26,43 +31,54 @@ struct BucketMatcher {
     /// `y`), appending pairs (left, right) in order of left position, then m, then right position.
     mutating func match(y: UnsafePointer<UInt64>, buckets: ArraySlice<Bucket>, next: Bucket?,
                         left: inout [UInt32], right: inout [UInt32]) {
-        let kBC = Parameters.kBC, kC = UInt64(Parameters.kC), kB = UInt64(Parameters.kB)
+        let kBC = Parameters.kBC, kC = UInt64(Parameters.kC)
         var all = Array(buckets)
         if let next { all.append(next) }
         slotCount.withUnsafeMutableBufferPointer { countBuffer in
             slotStart.withUnsafeMutableBufferPointer { startBuffer in
                 squares.withUnsafeBufferPointer { sqBuffer in
-                    let count = countBuffer.baseAddress!, start = startBuffer.baseAddress!, sq = sqBuffer.baseAddress!
-                    for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
-                        let l = all[i], r = all[i + 1]
-                        let rBase = r.id * kBC
-                        for p in r.range {
-                            let slot = Int(y[p] - rBase)
-                            if count[slot] == 0 { start[slot] = UInt32(p) }
-                            count[slot] += 1
-                        }
-                        let lBase = l.id * kBC
-                        let parityOffset = Int(l.id & 1) * 64
-                        for p in l.range {
-                            let position = y[p] - lBase
-                            let bL = position / kC, cL = position % kC
-                            for m in 0..<64 {
-                                var b = bL + UInt64(m)
-                                if b >= kB { b -= kB }
-                                var c = cL + UInt64(sq[parityOffset + m])
-                                if c >= kC { c -= kC }
-                                let target = Int(b * kC + c)
-                                let n = count[target]
-                                if n != 0 {
-                                    let first = start[target]
-                                    for j in 0..<UInt32(n) {
-                                        left.append(UInt32(p))
-                                        right.append(first + j)
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 8) { targetBuffer in
+                        let count = countBuffer.baseAddress!, start = startBuffer.baseAddress!
+                        let targets = targetBuffer.baseAddress!
+                        let targetWords = UnsafeRawPointer(targets).assumingMemoryBound(to: UInt32.self)
+                        let kBLanes = Lanes(repeating: UInt32(Parameters.kB)), kCLanes = Lanes(repeating: UInt32(kC))
+                        var mLanes = [Lanes](), m = Lanes(0, 1, 2, 3, 4, 5, 6, 7)
+                        for _ in 0..<8 { mLanes.append(m); m &+= 8 }
+                        for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
+                            let l = all[i], r = all[i + 1]
+                            let rBase = r.id * kBC
+                            for p in r.range {
+                                let slot = Int(y[p] - rBase)
+                                if count[slot] == 0 { start[slot] = UInt32(p) }
+                                count[slot] += 1
+                            }
+                            let lBase = l.id * kBC
+                            let sq = sqBuffer.baseAddress! + Int(l.id & 1) * 8
+                            for p in l.range {
+                                let position = y[p] - lBase
+                                let bL = Lanes(repeating: UInt32(position / kC)), cL = Lanes(repeating: UInt32(position % kC))
+                                // The 64 slots of the right bucket that match this entry, one per m.
+                                for g in 0..<8 {
+                                    var b = bL &+ mLanes[g]
+                                    b = b.replacing(with: b &- kBLanes, where: b .>= kBLanes)
+                                    var c = cL &+ sq[g]
+                                    c = c.replacing(with: c &- kCLanes, where: c .>= kCLanes)
+                                    targets[g] = b &* kCLanes &+ c
+                                }
+                                for t in 0..<64 {
+                                    let target = Int(targetWords[t])
+                                    let n = count[target]
+                                    if n != 0 {
+                                        let first = start[target]
+                                        for j in 0..<UInt32(n) {
+                                            left.append(UInt32(p))
+                                            right.append(first + j)
+                                        }
                                     }
                                 }
                             }
+                            for p in r.range { count[Int(y[p] - rBase)] = 0 }
                         }
-                        for p in r.range { count[Int(y[p] - rBase)] = 0 }
                     }
                 }
             }

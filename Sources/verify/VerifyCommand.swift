@@ -12,7 +12,7 @@ struct VerifyCommand: ParsableCommand {
             Exit status: 0 when every proof is valid, 1 when a proof is invalid or a line fails, \
             2 for malformed input (bad hex, wrong length, k outside \(Parameters.minK)–\(Parameters.maxK), unreadable file).
             """,
-        subcommands: [ProofCommand.self, ProofsCommand.self])
+        subcommands: [ProofCommand.self, ProofsCommand.self, PlotCommand.self])
 
     static func main() {
         do {

@@ -1,0 +1,41 @@
+import PoSpace
+
+/// A park of table 7: up to `PlotLayout.entriesPerPark` entries sorted by (f7, position), each
+/// giving an f7 (k bits) and the entry's position in line-point table 6.
+///
+/// Layout: first f7 (8 bytes, big-endian) | positions, n·positionBits bits, MSB first, padded
+/// to a byte | f7 deltas, n − 1 values in `DeltaCoding`.
+public enum Table7Park {
+    public static func encode(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>, positionBits: Int) -> [UInt8] {
+        var out = [UInt8]()
+        guard let first = f7.first else { return out }
+        let n = f7.count
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: first >> UInt64(shift))) }
+        out += BitPacking.pack(positions.map { UInt64($0) }, bitsEach: positionBits)
+        for i in 1..<max(1, n) { DeltaCoding.append(f7[i] - f7[i - 1], to: &out) }
+        return out
+    }
+
+    /// Decodes a park of `entries` entries; nil if malformed.
+    public static func decode(_ bytes: [UInt8], entries: Int, positionBits: Int) -> (f7: [UInt64], positions: [UInt64])? {
+        let positionBytes = (entries * positionBits + 7) / 8
+        return bytes.withUnsafeBytes { raw -> (f7: [UInt64], positions: [UInt64])? in
+            guard entries >= 1, raw.count >= 8 + positionBytes else { return nil }
+            var value: UInt64 = 0
+            for i in 0..<8 { value = value << 8 | UInt64(raw[i]) }
+            let packed = UnsafeRawBufferPointer(rebasing: raw[8..<(8 + positionBytes)])
+            let positions = (0..<entries).map { BitPacking.read(packed, bitOffset: $0 * positionBits, count: positionBits) }
+            var f7 = [value]
+            f7.reserveCapacity(entries)
+            var offset = 8 + positionBytes
+            for _ in 1..<entries {
+                guard let delta = DeltaCoding.read(raw, at: &offset) else { return nil }
+                let (next, overflow) = value.addingReportingOverflow(delta)
+                guard !overflow else { return nil }
+                value = next
+                f7.append(value)
+            }
+            return (f7, positions)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Plotting
+import PoSpace
+
+/// `plotter create`: one plot, start to finish.
+struct CreateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create one plot file.",
+        discussion: """
+            Plots are built in memory (k \(Plotter.supportedK.lowerBound)–\(Plotter.supportedK.upperBound); about \
+            160 bytes per 2^k entries, e.g. 2.6 GiB at k = 24) and written to \
+            plot-k<K>-<plot id>.lmdb in the output folder. The file appears under that name \
+            only when complete and synced; an interrupted run leaves no such file, and a rerun starts clean. \
+            Equal k, plot id and memo give byte-identical plots whatever --threads says.
+            """)
+
+    @Option(name: .customShort("k"), help: "Plot size: \(Plotter.supportedK.lowerBound) to \(Plotter.supportedK.upperBound).")
+    var k: Int
+
+    @Option(name: .customLong("plot-id"), help: "Plot id, 64 hex digits (default: random, from the system CSPRNG).")
+    var plotID: String?
+
+    @Option(help: "Memo stored in the plot, hex (default: empty).")
+    var memo: String = ""
+
+    @Option(help: "Output folder.")
+    var out: String = "plots"
+
+    @Option(help: "Threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Memory the plot may use, e.g. 4G or 512M (default: 3/4 of physical memory). Plotting refuses to start when the estimate exceeds it.")
+    var memory: String?
+
+    @Flag(help: "Print one JSON object per line: phase starts and ends with timings, then the plot file.")
+    var json = false
+
+    func validate() throws {
+        guard Plotter.supportedK.contains(k) else {
+            throw ValidationError("-k: expected \(Plotter.supportedK.lowerBound) to \(Plotter.supportedK.upperBound), got \(k)"
+                + (Parameters.kRange.contains(k) ? " (larger plots need spilling to disk, not implemented yet)" : ""))
+        }
+        guard threads >= 1 else { throw ValidationError("--threads: expected at least 1, got \(threads)") }
+        if let plotID, PlotID(hex: plotID) == nil { throw ValidationError("--plot-id: expected 64 hex digits, got '\(plotID)'") }
+        guard Hex.decode(memo) != nil else { throw ValidationError("--memo: expected hex digits, got '\(memo)'") }
+        if let memory, MemorySize.parse(memory) == nil { throw ValidationError("--memory: expected a size like 512M or 4G, got '\(memory)'") }
+    }
+
+    func run() throws {
+        let id = plotID.flatMap { PlotID(hex: $0) } ?? PlotID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
+        let limit = memory.flatMap(MemorySize.parse) ?? MemorySize.defaultLimit
+        let needed = MemorySize.estimate(k: k)
+        guard needed <= limit else {
+            Output.error("error: k = \(k) needs about \(MemorySize.format(needed)) of memory, over the limit of \(MemorySize.format(limit)) (--memory)")
+            throw ExitCode(1)
+        }
+        let request = PlotRequest(k: k, plotID: id, memo: Hex.decode(memo) ?? [],
+                                  outputDirectory: URL(fileURLWithPath: out), threads: threads)
+        let reporter = ProgressReporter(json: json, k: k, plotID: id)
+        reporter.start(threads: threads, memoryLimit: limit)
+        do {
+            let result = try Plotter.create(request, progress: reporter.handle)
+            reporter.finish(result)
+        } catch {
+            reporter.fail(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
