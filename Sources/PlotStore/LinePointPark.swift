@@ -7,6 +7,9 @@ import PoSpace
 /// Layout: first line point (8 bytes, big-endian) | stubs, (n − 1)·stubBits bits, MSB first,
 /// padded to a byte | high parts, n − 1 values in `DeltaCoding`.
 public enum LinePointPark {
+    /// Bytes before the high parts: the first line point and the stubs.
+    public static func bitsSectionSize(entries: Int, stubBits: Int) -> Int { 8 + ((entries - 1) * stubBits + 7) / 8 }
+
     /// Encodes ascending line points.
     public static func encode(_ points: UnsafeBufferPointer<UInt64>, stubBits: Int) -> [UInt8] {
         var out = [UInt8]()

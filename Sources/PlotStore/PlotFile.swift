@@ -48,12 +48,14 @@ public final class PlotFile: Sendable {
     /// Entries in park `park` of a table with `size` entries.
     func parkEntries(_ park: Int, size: Int) -> Int { min(PlotLayout.entriesPerPark, size - park * PlotLayout.entriesPerPark) }
 
+    /// A park's bytes: its two frames (packed bits, then small deltas) joined again.
     private func frame(table: Int, park: Int) throws(PlotStoreError) -> [UInt8] {
         let key = PlotKey(table: UInt8(table), index: UInt64(park / PlotLayout.parksPerValue))
-        guard let bytes = try reader.get(key, frame: park % PlotLayout.parksPerValue) else {
+        let first = 2 * (park % PlotLayout.parksPerValue)
+        guard let bits = try reader.get(key, frame: first), let deltas = try reader.get(key, frame: first + 1) else {
             throw PlotStoreError(.corrupt(path: path.path, key: key, reason: "table \(table) park \(park) is missing"))
         }
-        return bytes
+        return bits + deltas
     }
 
     /// The line point at `position` of table `table` (1…6).

@@ -55,7 +55,7 @@ public struct PlotHeader: Codable, Hashable, Sendable {
 /// Fixed parameters of the table layout.
 public enum PlotLayout {
     public static let entriesPerPark = 2048
-    public static let parksPerValue = 32
+    public static let parksPerValue = 128
 
     public static func stubBits(k: Int) -> Int { k - 3 }
 }

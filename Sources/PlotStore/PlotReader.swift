@@ -28,11 +28,11 @@ public final class PlotReader: @unchecked Sendable {
     /// Opens the plot at `path` for reading.
     ///
     /// Before LMDB maps the file it checks that the path is a regular file, that both LMDB meta
-    /// pages are sound, and that the file is at least as long as the newer meta page says
-    /// (otherwise `truncated`: LMDB would fault reading past the end). After opening it walks the
-    /// main B-tree's branch and leaf pages once and checks every page number and node against the
-    /// file (cost: one read of those pages, about one 4 KiB page per hundred keys), then reads the
-    /// container record.
+    /// pages are sound, that the file is at least as long as the newer meta page says (otherwise
+    /// `truncated`: LMDB would fault reading past the end), and walks the main B-tree's branch and
+    /// leaf pages once, checking every page number, node and key order against the file (cost:
+    /// one read of those pages, one 4 KiB page per 75 to 150 short keys; values are not read).
+    /// Then LMDB opens the file and the container record must match the keys the walk found.
     ///
     /// Throws `notFound`, `notAPlot` (not a regular file, not LMDB, LMDB without a PlotStore
     /// record), `truncated`, `corrupt`, `unsupportedVersion`, `io` or `lmdb`.
@@ -161,7 +161,7 @@ public final class PlotReader: @unchecked Sendable {
             return bytes
         }
         guard let payload else {
-            throw PlotStoreError(.notAPlot(path: path, reason: "an LMDB file without a PlotStore record (written by another program?)"))
+            throw PlotStoreError(.notAPlot(path: path, reason: "an LMDB file without a PlotStore record: written by another program, or damaged"))
         }
         guard let record = ContainerRecord(payload) else {
             throw PlotStoreError(.corrupt(path: path, key: key, reason: "the container record is malformed"))

@@ -6,6 +6,9 @@ import PoSpace
 /// Layout: first f7 (8 bytes, big-endian) | positions, n·positionBits bits, MSB first, padded
 /// to a byte | f7 deltas, n − 1 values in `DeltaCoding`.
 public enum Table7Park {
+    /// Bytes before the f7 deltas: the first f7 and the positions.
+    public static func bitsSectionSize(entries: Int, positionBits: Int) -> Int { 8 + (entries * positionBits + 7) / 8 }
+
     public static func encode(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>, positionBits: Int) -> [UInt8] {
         var out = [UInt8]()
         guard let first = f7.first else { return out }

@@ -98,7 +98,10 @@ public enum Plotter {
                 }
             }
         }
-        try store(encoded, table: table, to: writer)
+        try store(encoded, split: { p in
+            LinePointPark.bitsSectionSize(entries: min(PlotLayout.entriesPerPark, points.count - p * PlotLayout.entriesPerPark),
+                                          stubBits: stubBits)
+        }, table: table, to: writer)
     }
 
     private static func writeTable7(_ tables: LinePointTables, positionBits: Int, to writer: PlotWriter) throws(PlotStoreError) {
@@ -117,16 +120,28 @@ public enum Plotter {
                 }
             }
         }
-        try store(encoded, table: 7, to: writer)
+        try store(encoded, split: { p in
+            Table7Park.bitsSectionSize(entries: min(PlotLayout.entriesPerPark, n - p * PlotLayout.entriesPerPark),
+                                       positionBits: positionBits)
+        }, table: 7, to: writer)
         try writer.put(PlotFile.table7IndexKey, index)
     }
 
-    private static func store(_ parks: [[UInt8]], table: Int, to writer: PlotWriter) throws(PlotStoreError) {
+    /// Stores parks `parksPerValue` to a value, each park as two frames split at `split(park)`:
+    /// the bit-packed part (nearly random) and the small deltas (highly skewed). Compressed
+    /// apart, zstd's entropy coder sees the skewed bytes alone and packs them tightly.
+    private static func store(_ parks: [[UInt8]], split: (Int) -> Int, table: Int, to writer: PlotWriter) throws(PlotStoreError) {
         var value = 0
         var start = 0
         while start < parks.count {
             let end = min(parks.count, start + PlotLayout.parksPerValue)
-            try writer.put(PlotKey(table: UInt8(table), index: UInt64(value)), frames: Array(parks[start..<end]))
+            var frames = [[UInt8]]()
+            for p in start..<end {
+                let cut = split(p)
+                frames.append(Array(parks[p][..<cut]))
+                frames.append(Array(parks[p][cut...]))
+            }
+            try writer.put(PlotKey(table: UInt8(table), index: UInt64(value)), frames: frames)
             value += 1
             start = end
         }
