@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
-        .testTarget(name: "VerifyCLITests", dependencies: ["PoSpace"]),
+        .testTarget(name: "CLITests", dependencies: ["PoSpace"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),
     ],
     swiftLanguageModes: [.v6]

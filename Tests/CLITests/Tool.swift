@@ -1,13 +1,13 @@
 import Foundation
 
-/// Runs the built `verify` executable, which sits beside the test bundle in the build folder.
-enum VerifyTool {
+/// Runs the built executables (`verify`, `plotter`), which sit beside the test bundle in the build folder.
+enum Tool {
     static let repoRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var executable: URL {
+    static func executable(_ name: String) -> URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("verify")
+            .deletingLastPathComponent().appendingPathComponent(name)
     }
 
     struct Run {
@@ -16,9 +16,9 @@ enum VerifyTool {
         let stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, tool: String = "verify") throws -> Run {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable(tool)
         process.arguments = arguments
         process.currentDirectoryURL = repoRoot
         let out = Pipe(), err = Pipe(), input = Pipe()
