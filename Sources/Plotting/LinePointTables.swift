@@ -18,16 +18,31 @@ struct LinePointTables {
         for t in 1...6 {
             let source = tables[t + 1]
             let keep = used[t + 1]
-            var keys = [UInt64](), order = [UInt32]()
-            keys.reserveCapacity(source.count)
+            // Kept entries in order, then their line points, on all threads.
+            var order = [UInt32]()
             order.reserveCapacity(source.count)
-            for i in 0..<source.count where keep[i] {
-                let a = Int(source.left[i]), b = Int(source.right[i])
-                let point = t == 1
-                    ? LinePoint.encode(tables[1].metadata[a], tables[1].metadata[b])
-                    : LinePoint.encode(UInt64(newPosition[a]), UInt64(newPosition[b]))
-                keys.append(point)
-                order.append(UInt32(i))
+            for i in 0..<source.count where keep[i] { order.append(UInt32(i)) }
+            var keys = [UInt64](repeating: 0, count: order.count)
+            let previous = newPosition
+            order.withUnsafeBufferPointer { o in
+                keys.withUnsafeMutableBufferPointer { out in
+                    source.left.withUnsafeBufferPointer { l in
+                        source.right.withUnsafeBufferPointer { r in
+                            tables[1].metadata.withUnsafeBufferPointer { xs in
+                                previous.withUnsafeBufferPointer { pos in
+                                    Parallel.forEachSlice(count: o.count, threads: threads) { slice in
+                                        for j in slice {
+                                            let i = Int(o[j])
+                                            let a = Int(l[i]), b = Int(r[i])
+                                            out[j] = t == 1 ? LinePoint.encode(xs[a], xs[b])
+                                                            : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             let bits = 64 - (keys.max() ?? 0).leadingZeroBitCount
             sortPairs(&keys, &order, keyBits: bits, threads: threads)
