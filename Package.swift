@@ -54,6 +54,11 @@ let package = Package(
                           path: "Benchmarks/VerifyBenchmark",
                           swiftSettings: hotLoopSettings),
 
+        .executableTarget(name: "ProveBenchmark",
+                          dependencies: ["Proving", "PlotStore", "PoSpace"],
+                          path: "Benchmarks/ProveBenchmark",
+                          swiftSettings: hotLoopSettings),
+
         .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace"], swiftSettings: hotLoopSettings),

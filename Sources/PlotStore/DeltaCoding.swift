@@ -14,6 +14,7 @@ enum DeltaCoding {
     }
 
     /// Reads one value at `offset`, advancing it; nil when the bytes end early.
+    @inline(__always)
     static func read(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) -> UInt64? {
         guard offset < bytes.count else { return nil }
         let first = bytes[offset]

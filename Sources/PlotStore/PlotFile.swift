@@ -76,7 +76,7 @@ public final class PlotFile: Sendable {
     }
 
     /// Park `park` of table 7: f7 values and table-6 positions.
-    public func table7Park(_ park: Int) throws(PlotStoreError) -> (f7: [UInt64], positions: [UInt64]) {
+    public func table7Park(_ park: Int) throws(PlotStoreError) -> Table7Park.Decoded {
         let entries = parkEntries(park, size: header.tableSizes[6])
         guard let decoded = Table7Park.decode(try frame(table: 7, park: park), entries: entries,
                                               positionBits: header.positionBits) else {

@@ -19,15 +19,14 @@ public enum Table7Park {
         return out
     }
 
-    /// Decodes a park of `entries` entries; nil if malformed.
-    public static func decode(_ bytes: [UInt8], entries: Int, positionBits: Int) -> (f7: [UInt64], positions: [UInt64])? {
+    /// Decodes a park of `entries` entries: all f7 values, and the positions on demand
+    /// (a lookup usually needs one or two of the 2048); nil if malformed.
+    public static func decode(_ bytes: [UInt8], entries: Int, positionBits: Int) -> Decoded? {
         let positionBytes = (entries * positionBits + 7) / 8
-        return bytes.withUnsafeBytes { raw -> (f7: [UInt64], positions: [UInt64])? in
+        return bytes.withUnsafeBytes { raw -> Decoded? in
             guard entries >= 1, raw.count >= 8 + positionBytes else { return nil }
             var value: UInt64 = 0
             for i in 0..<8 { value = value << 8 | UInt64(raw[i]) }
-            let packed = UnsafeRawBufferPointer(rebasing: raw[8..<(8 + positionBytes)])
-            let positions = (0..<entries).map { BitPacking.read(packed, bitOffset: $0 * positionBits, count: positionBits) }
             var f7 = [value]
             f7.reserveCapacity(entries)
             var offset = 8 + positionBytes
@@ -38,7 +37,21 @@ public enum Table7Park {
                 value = next
                 f7.append(value)
             }
-            return (f7, positions)
+            return Decoded(f7: f7, bytes: bytes, positionBits: positionBits)
+        }
+    }
+
+    /// A decoded park: f7 values, positions read from the packed bits when asked for.
+    public struct Decoded: Sendable {
+        public let f7: [UInt64]
+        let bytes: [UInt8]
+        let positionBits: Int
+
+        /// The table-6 position of entry `i`.
+        public func position(_ i: Int) -> UInt64 {
+            bytes.withUnsafeBytes { raw in
+                BitPacking.read(UnsafeRawBufferPointer(rebasing: raw[8...]), bitOffset: i * positionBits, count: positionBits)
+            }
         }
     }
 }

@@ -6,17 +6,23 @@ public enum BitPacking {
     public static func read(_ bytes: UnsafeRawBufferPointer, bitOffset offset: Int, count: Int) -> UInt64 {
         guard count > 0 else { return 0 }
         let start = offset >> 3
-        let shift = offset & 7
+        let shift = UInt64(offset & 7)
+        if start + 9 <= bytes.count {
+            // Fast path: one unaligned 8-byte load and, when needed, the byte after it.
+            var value = bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian << shift
+            if Int(shift) + count > 64 { value |= UInt64(bytes[start + 8]) >> (8 - shift) }
+            return value >> UInt64(64 - count)
+        }
         var acc: UInt64 = 0
         for i in 0..<8 {
             let idx = start + i
             acc = acc << 8 | (idx < bytes.count ? UInt64(bytes[idx]) : 0)
         }
-        var value = acc << UInt64(shift)
-        if shift + count > 64 {
+        var value = acc << shift
+        if Int(shift) + count > 64 {
             let idx = start + 8
             let next = idx < bytes.count ? UInt64(bytes[idx]) : 0
-            value |= next >> UInt64(8 - shift)
+            value |= next >> (8 - shift)
         }
         return value >> UInt64(64 - count)
     }

@@ -15,11 +15,11 @@ extension PlotFile: ProofSource {
         var start: Int? = nil
         var positions = [UInt64]()
         while park < index.count {
-            let (values, parkPositions) = try table7Park(park)
-            for (i, value) in values.enumerated() {
+            let decoded = try table7Park(park)
+            for (i, value) in decoded.f7.enumerated() {
                 if value == target {
                     if start == nil { start = park * PlotLayout.entriesPerPark + i }
-                    positions.append(parkPositions[i])
+                    positions.append(decoded.position(i))
                 } else if value > target {
                     let at = start ?? park * PlotLayout.entriesPerPark + i
                     return Table7Run(start: at, positions: positions, nextF7: value)
