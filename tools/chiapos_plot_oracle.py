@@ -5,7 +5,8 @@
                                 [--buffer MIB] [--buckets N] [--stripe N]
         Plots with DiskPlotter into DIR (temporary files there too) and prints one JSON object:
         {"plot": PATH, "bytes": N, "seconds": S, "buffer_mib": ..., "buckets": ..., "stripe": ...}.
-        chiapos's own progress output is discarded (sent to stderr with --verbose).
+        chiapos's own progress output is discarded (its end goes to stderr if plotting fails;
+        all of it with --verbose).
         Defaults: 1 thread, 100 MiB buffer, 32 buckets, stripe 4000 (enough for k 18-21);
         give a bigger buffer, more buckets and stripe 8192 for larger k.
 
@@ -26,9 +27,11 @@ Exits 3 if chiapos cannot be imported, 2 on bad input, 1 if chiapos fails.
 import argparse
 import contextlib
 import json
+import math
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 try:
@@ -57,18 +60,30 @@ def hex_bytes(text, length, name):
 
 @contextlib.contextmanager
 def stdout_redirected(verbose):
-    """Sends file descriptor 1 (chiapos's C++ output included) to stderr or /dev/null."""
+    """Sends file descriptor 1 (chiapos's C++ output included) to stderr, or to a temporary
+    file whose last lines go to stderr if the block raises."""
     sys.stdout.flush()
     saved = os.dup(1)
-    target = os.dup(2) if verbose else os.open(os.devnull, os.O_WRONLY)
+    log = None if verbose else tempfile.TemporaryFile()
+    target = os.dup(2) if verbose else os.dup(log.fileno())
     try:
         os.dup2(target, 1)
         yield
+    except BaseException:
+        if log is not None:
+            os.dup2(saved, 1)
+            log.seek(0)
+            lines = log.read().decode(errors="replace").strip().splitlines()
+            if lines:
+                print("\n".join(["chiapos said:"] + lines[-10:]), file=sys.stderr)
+        raise
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
         os.close(target)
+        if log is not None:
+            log.close()
 
 
 def plot(args):
@@ -142,8 +157,8 @@ def percentile(sorted_values, fraction):
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:
         return None
-    rank = max(1, -(-len(sorted_values) * fraction // 1))  # ceil, at least 1
-    return sorted_values[int(rank) - 1]
+    rank = max(1, math.ceil(len(sorted_values) * fraction))
+    return sorted_values[rank - 1]
 
 
 def summary(samples):

@@ -79,12 +79,9 @@ struct ForwardPropagation {
                 }
             }
         }
-        var order = (0..<n).map { UInt32($0) }
-        sortByY(&ys, &order)
-        return ForwardTable(table: table, y: ys,
-                            metadata: permute(meta, by: order, units: outUnits, threads: threads),
-                            left: permute(left, by: order, threads: threads),
-                            right: permute(right, by: order, threads: threads))
+        var result = ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
+        EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: outUnits, threads: threads)
+        return result
     }
 
     /// All matches of a y-sorted table, in order of left position (threads take runs of buckets).
@@ -119,38 +116,4 @@ struct ForwardPropagation {
     private func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {
         sortPairs(&keys, &values, keyBits: k + Parameters.extraBits, threads: threads)
     }
-}
-
-/// Rows of `units` values reordered so that row i is the old row `order[i]`.
-func permute(_ rows: [UInt64], by order: [UInt32], units: Int, threads: Int) -> [UInt64] {
-    guard units > 0 else { return [] }
-    var out = [UInt64](repeating: 0, count: rows.count)
-    rows.withUnsafeBufferPointer { src in
-        order.withUnsafeBufferPointer { o in
-            out.withUnsafeMutableBufferPointer { dst in
-                Parallel.forEachSlice(count: o.count, threads: threads) { slice in
-                    for i in slice {
-                        let from = Int(o[i]) * units
-                        for u in 0..<units { dst[i * units + u] = src[from + u] }
-                    }
-                }
-            }
-        }
-    }
-    return out
-}
-
-/// Values reordered so that value i is the old value `order[i]`.
-func permute(_ values: [UInt32], by order: [UInt32], threads: Int) -> [UInt32] {
-    var out = [UInt32](repeating: 0, count: values.count)
-    values.withUnsafeBufferPointer { src in
-        order.withUnsafeBufferPointer { o in
-            out.withUnsafeMutableBufferPointer { dst in
-                Parallel.forEachSlice(count: o.count, threads: threads) { slice in
-                    for i in slice { dst[i] = src[Int(o[i])] }
-                }
-            }
-        }
-    }
-    return out
 }

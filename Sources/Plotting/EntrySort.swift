@@ -1,0 +1,140 @@
+import PoSpace
+
+/// Sorts a new table's entries by y, carrying their metadata and back pointers along: one
+/// scatter of whole entries into buckets by the top bits of y, then a stable sort inside each
+/// bucket, which fits in cache. (Sorting indices and then permuting the entries would read
+/// every entry at a random place: at k = 24 that cost several seconds a table.)
+enum EntrySort {
+    /// Stable by y; `y` has `yBits` significant bits; `metadata` holds `units` values an entry.
+    static func byY(_ table: inout ForwardTable, yBits: Int, units: Int, threads: Int) {
+        let n = table.count
+        guard n > 1 else { return }
+        let bucketBits = min(yBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - 11))
+        let shift = UInt64(yBits - bucketBits)
+        let buckets = 1 << bucketBits
+        let workers = max(1, min(threads, n / 65_536 + 1))
+        let chunk = (n + workers - 1) / workers
+
+        var y = [UInt64](repeating: 0, count: n)
+        var meta = [UInt64](repeating: 0, count: n * units)
+        var left = [UInt32](repeating: 0, count: n), right = [UInt32](repeating: 0, count: n)
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
+        defer { cursors.deallocate() }
+        cursors.initialize(repeating: 0)
+
+        table.y.withUnsafeBufferPointer { srcY in
+            table.metadata.withUnsafeBufferPointer { srcMeta in
+                table.left.withUnsafeBufferPointer { srcL in
+                    table.right.withUnsafeBufferPointer { srcR in
+                        y.withUnsafeMutableBufferPointer { dstY in
+                            meta.withUnsafeMutableBufferPointer { dstMeta in
+                                left.withUnsafeMutableBufferPointer { dstL in
+                                    right.withUnsafeMutableBufferPointer { dstR in
+                                        // Count per worker slice, then offsets bucket-major so the scatter is stable.
+                                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                                            for w in ws {
+                                                let c = cursors.baseAddress! + w * buckets
+                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(srcY[i] >> shift)] += 1 }
+                                            }
+                                        }
+                                        var total = 0
+                                        for d in 0..<buckets {
+                                            starts[d] = total
+                                            for w in 0..<workers {
+                                                let count = cursors[w * buckets + d]
+                                                cursors[w * buckets + d] = total
+                                                total += count
+                                            }
+                                        }
+                                        starts[buckets] = total
+                                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                                            for w in ws {
+                                                let c = cursors.baseAddress! + w * buckets
+                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) {
+                                                    let d = Int(srcY[i] >> shift)
+                                                    let at = c[d]
+                                                    c[d] = at + 1
+                                                    dstY[at] = srcY[i]
+                                                    for u in 0..<units { dstMeta[at * units + u] = srcMeta[i * units + u] }
+                                                    dstL[at] = srcL[i]
+                                                    dstR[at] = srcR[i]
+                                                }
+                                            }
+                                        }
+                                        // Each bucket on its own, in cache.
+                                        starts.withUnsafeBufferPointer { s in
+                                            Parallel.forEachSlice(count: buckets, threads: threads) { range in
+                                                var scratch = BucketScratch()
+                                                for d in range {
+                                                    scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), units: units,
+                                                                 y: dstY.baseAddress!, meta: dstMeta.baseAddress!,
+                                                                 left: dstL.baseAddress!, right: dstR.baseAddress!)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        table.y = y
+        table.metadata = meta
+        table.left = left
+        table.right = right
+    }
+}
+
+/// One thread's buffers for sorting buckets in place.
+private struct BucketScratch {
+    var keys: [UInt64] = [], order: [UInt32] = [], keys2: [UInt64] = [], order2: [UInt32] = []
+    var y: [UInt64] = [], meta: [UInt64] = [], left: [UInt32] = [], right: [UInt32] = []
+
+    /// Stable sort of entries start..<end by the low `lowBits` of y (their high bits are equal).
+    mutating func sort(start: Int, end: Int, lowBits: Int, units: Int,
+                       y dstY: UnsafeMutablePointer<UInt64>, meta dstMeta: UnsafeMutablePointer<UInt64>,
+                       left dstL: UnsafeMutablePointer<UInt32>, right dstR: UnsafeMutablePointer<UInt32>) {
+        let n = end - start
+        guard n > 1 else { return }
+        if keys.count < n {
+            keys = [UInt64](repeating: 0, count: n); keys2 = keys
+            order = [UInt32](repeating: 0, count: n); order2 = order
+            y = keys; meta = [UInt64](repeating: 0, count: n * max(units, 1))
+            left = order; right = order
+        }
+        let mask = lowBits >= 64 ? UInt64.max : (UInt64(1) << UInt64(lowBits)) - 1
+        for i in 0..<n {
+            keys[i] = dstY[start + i] & mask
+            order[i] = UInt32(i)
+        }
+        keys.withUnsafeMutableBufferPointer { k in
+            order.withUnsafeMutableBufferPointer { o in
+                keys2.withUnsafeMutableBufferPointer { k2 in
+                    order2.withUnsafeMutableBufferPointer { o2 in
+                        RadixSort.sort(keys: UnsafeMutableBufferPointer(rebasing: k[..<n]),
+                                       values: UnsafeMutableBufferPointer(rebasing: o[..<n]),
+                                       scratchKeys: UnsafeMutableBufferPointer(rebasing: k2[..<n]),
+                                       scratchValues: UnsafeMutableBufferPointer(rebasing: o2[..<n]),
+                                       keyBits: lowBits, threads: 1)
+                    }
+                }
+            }
+        }
+        for i in 0..<n {
+            let from = start + Int(order[i])
+            y[i] = dstY[from]
+            for u in 0..<units { meta[i * units + u] = dstMeta[from * units + u] }
+            left[i] = dstL[from]
+            right[i] = dstR[from]
+        }
+        for i in 0..<n {
+            dstY[start + i] = y[i]
+            dstL[start + i] = left[i]
+            dstR[start + i] = right[i]
+        }
+        for i in 0..<(n * units) { dstMeta[start * units + i] = meta[i] }
+    }
+}
