@@ -7,7 +7,6 @@ struct ForwardPropagation {
     let k: Int
     let plotID: PlotID
     let threads: Int
-    let progress: (PlotEvent) -> Void
 
     /// Table 1: f1 over all 2^k x values, sorted by y (ties keep x order).
     func tableOne() -> ForwardTable {

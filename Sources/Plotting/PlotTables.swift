@@ -2,13 +2,13 @@ import Dispatch
 import PoSpace
 
 /// Phases 1–3 in memory: from (k, plot id) to the final tables of the plot.
-public enum PlotTablesBuilder {
+enum PlotTablesBuilder {
     /// Builds the final tables. `threads` only changes the speed, never the result.
     static func build(k: Int, plotID: PlotID, threads: Int,
                       progress: @escaping (PlotEvent) -> Void) -> LinePointTables {
         var clock = PhaseClock(progress: progress)
         clock.start(1, "forward propagation")
-        let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads, progress: progress)
+        let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads)
         var tables = [ForwardTable]()
         tables.append(ForwardTable(table: 0, y: [], metadata: [], left: [], right: []))
         tables.append(forward.tableOne())

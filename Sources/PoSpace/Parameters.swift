@@ -17,11 +17,8 @@ public enum Parameters {
     /// The plot sizes the construction allows.
     public static let kRange = minK...maxK
 
-    /// Metadata carried by the entries of table `t` (index), in units of k bits.
-    /// Table 1 carries x itself; table 7 carries nothing.
-    public static let metadataUnits: [Int] = [0, 1, 2, 4, 4, 3, 2, 0]
-
-    /// Metadata units of table `t`, usable inside hot loops (no array access).
+    /// Metadata carried by the entries of table `t`, in units of k bits: table 1 carries x,
+    /// tables 2–6 the collated values, table 7 nothing.
     @inlinable
     public static func metadataUnits(ofTable t: Int) -> Int {
         switch t {
