@@ -13,6 +13,11 @@ enum RadixSort {
                      keyBits: Int, threads: Int) {
         let n = keys.count
         guard n > 1, keyBits > 0 else { return }
+        if n >= 1 << 20, keyBits > 2 * digitBits {
+            sortByBuckets(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues,
+                          keyBits: keyBits, threads: threads)
+            return
+        }
         let passes = (keyBits + digitBits - 1) / digitBits
         let radix = 1 << digitBits
         let workers = max(1, min(threads, n / 65_536 + 1))
@@ -60,6 +65,71 @@ enum RadixSort {
         if passes % 2 == 1 {
             keys.baseAddress!.update(from: scratchKeys.baseAddress!, count: n)
             values.baseAddress!.update(from: scratchValues.baseAddress!, count: n)
+        }
+    }
+
+    /// For large inputs: one stable scatter by the top bits into buckets small enough for the
+    /// cache, then an LSD sort of each bucket on the remaining bits. Every element moves
+    /// through main memory twice instead of once per digit.
+    private static func sortByBuckets(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<UInt32>,
+                                      scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
+                                      keyBits: Int, threads: Int) {
+        let n = keys.count
+        let bucketBits = min(keyBits - digitBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - 12))
+        let shift = UInt64(keyBits - bucketBits)
+        let buckets = 1 << bucketBits
+        let mask = UInt64(buckets - 1)
+        let workers = max(1, min(threads, n / 65_536 + 1))
+        let chunk = (n + workers - 1) / workers
+        let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
+        defer { cursors.deallocate() }
+        cursors.initialize(repeating: 0)
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        let (k, v, sk, sv) = (keys.baseAddress!, values.baseAddress!, scratchKeys.baseAddress!, scratchValues.baseAddress!)
+        Parallel.forEachSlice(count: workers, threads: workers) { ws in
+            for w in ws {
+                let c = cursors.baseAddress! + w * buckets
+                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((k[i] >> shift) & mask)] += 1 }
+            }
+        }
+        var total = 0
+        for d in 0..<buckets {
+            starts[d] = total
+            for w in 0..<workers {
+                let count = cursors[w * buckets + d]
+                cursors[w * buckets + d] = total
+                total += count
+            }
+        }
+        starts[buckets] = total
+        Parallel.forEachSlice(count: workers, threads: workers) { ws in
+            for w in ws {
+                let c = cursors.baseAddress! + w * buckets
+                for i in (w * chunk)..<min(n, (w + 1) * chunk) {
+                    let d = Int((k[i] >> shift) & mask)
+                    let at = c[d]
+                    c[d] = at + 1
+                    sk[at] = k[i]
+                    sv[at] = v[i]
+                }
+            }
+        }
+        // Each bucket: sort its slice of the scratch arrays (using the inputs' slice as scratch),
+        // then copy it back into place.
+        starts.withUnsafeBufferPointer { s in
+            Parallel.forEachSlice(count: buckets, threads: threads) { range in
+                for d in range {
+                    let lo = s[d], hi = s[d + 1]
+                    guard hi > lo else { continue }
+                    sort(keys: UnsafeMutableBufferPointer(start: sk + lo, count: hi - lo),
+                         values: UnsafeMutableBufferPointer(start: sv + lo, count: hi - lo),
+                         scratchKeys: UnsafeMutableBufferPointer(start: k + lo, count: hi - lo),
+                         scratchValues: UnsafeMutableBufferPointer(start: v + lo, count: hi - lo),
+                         keyBits: Int(shift), threads: 1)
+                    (k + lo).update(from: sk + lo, count: hi - lo)
+                    (v + lo).update(from: sv + lo, count: hi - lo)
+                }
+            }
         }
     }
 }

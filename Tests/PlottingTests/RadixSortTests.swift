@@ -1,0 +1,21 @@
+@testable import Plotting
+import Testing
+
+@Suite struct RadixSortTests {
+    /// Both paths (LSD for small inputs, bucket scatter then LSD for large ones) are stable sorts.
+    @Test(arguments: [(1_000, 30), (1_300_000, 40), (1_300_000, 20)])
+    func sortsStablyByTheLowBits(count: Int, keyBits: Int) {
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        // Few distinct keys in the low bits, junk above them, so ties and masking both matter.
+        var keys = (0..<count).map { _ in (next() & ((1 << UInt64(keyBits)) - 1) & ~0xFFF) | 0 }
+        var values = (0..<count).map { UInt32($0) }
+        let expected = zip(keys, values).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        sortPairs(&keys, &values, keyBits: keyBits, threads: 2)
+        #expect(keys == expected.map(\.0))
+        #expect(values == expected.map(\.1))
+    }
+}
