@@ -18,7 +18,7 @@ enum EntrySort {
         var y = [UInt64](repeating: 0, count: n)
         var meta = [UInt64](repeating: 0, count: n * units)
         var left = [UInt32](repeating: 0, count: n), right = [UInt32](repeating: 0, count: n)
-        var starts = [Int](repeating: 0, count: buckets + 1)
+        var starts = [Int]()
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
@@ -38,16 +38,7 @@ enum EntrySort {
                                                 for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(srcY[i] >> shift)] += 1 }
                                             }
                                         }
-                                        var total = 0
-                                        for d in 0..<buckets {
-                                            starts[d] = total
-                                            for w in 0..<workers {
-                                                let count = cursors[w * buckets + d]
-                                                cursors[w * buckets + d] = total
-                                                total += count
-                                            }
-                                        }
-                                        starts[buckets] = total
+                                        starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
                                         Parallel.forEachSlice(count: workers, threads: workers) { ws in
                                             for w in ws {
                                                 let c = cursors.baseAddress! + w * buckets

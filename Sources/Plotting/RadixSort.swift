@@ -38,15 +38,7 @@ enum RadixSort {
                     for i in (w * chunk)..<min(n, (w + 1) * chunk) { h[Int((sk[i] >> shift) & mask)] += 1 }
                 }
             }
-            // Exclusive prefix sums, digit-major then worker, so the scatter stays stable.
-            var total = 0
-            for d in 0..<radix {
-                for w in 0..<workers {
-                    let c = histograms[w * radix + d]
-                    histograms[w * radix + d] = total
-                    total += c
-                }
-            }
+            _ = scatterOffsets(histograms, workers: workers, buckets: radix)
             Parallel.forEachSlice(count: workers, threads: workers) { ws in
                 for w in ws {
                     let h = histograms.baseAddress! + w * radix
@@ -84,7 +76,6 @@ enum RadixSort {
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
-        var starts = [Int](repeating: 0, count: buckets + 1)
         let (k, v, sk, sv) = (keys.baseAddress!, values.baseAddress!, scratchKeys.baseAddress!, scratchValues.baseAddress!)
         Parallel.forEachSlice(count: workers, threads: workers) { ws in
             for w in ws {
@@ -92,16 +83,7 @@ enum RadixSort {
                 for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((k[i] >> shift) & mask)] += 1 }
             }
         }
-        var total = 0
-        for d in 0..<buckets {
-            starts[d] = total
-            for w in 0..<workers {
-                let count = cursors[w * buckets + d]
-                cursors[w * buckets + d] = total
-                total += count
-            }
-        }
-        starts[buckets] = total
+        let starts = scatterOffsets(cursors, workers: workers, buckets: buckets)
         Parallel.forEachSlice(count: workers, threads: workers) { ws in
             for w in ws {
                 let c = cursors.baseAddress! + w * buckets
@@ -131,5 +113,23 @@ enum RadixSort {
                 }
             }
         }
+    }
+
+    /// Turns per-worker bucket counts (`counts[w * buckets + d]`) into each worker's first write
+    /// position per bucket: exclusive prefix sums bucket-major, then worker, so a scatter in
+    /// worker order stays stable. Returns where each bucket starts, plus the total at the end.
+    static func scatterOffsets(_ counts: UnsafeMutableBufferPointer<Int>, workers: Int, buckets: Int) -> [Int] {
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        var total = 0
+        for d in 0..<buckets {
+            starts[d] = total
+            for w in 0..<workers {
+                let count = counts[w * buckets + d]
+                counts[w * buckets + d] = total
+                total += count
+            }
+        }
+        starts[buckets] = total
+        return starts
     }
 }
