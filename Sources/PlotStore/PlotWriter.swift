@@ -1,5 +1,6 @@
 import CLMDB
 import Foundation
+import PoSpace
 
 /// Writes one plot file: a single-file LMDB environment whose values are checksummed zstd frames
 /// (docs/plot-format.md).
@@ -32,6 +33,7 @@ public final class PlotWriter {
     private let finalPath: String
     private let partialPath: String
     private let compressor: ZstdCompressor
+    private let compressionLevel: Int32
     private var environment: OpaquePointer?
     private var transaction: OpaquePointer?
     private let database: MDB_dbi
@@ -80,6 +82,7 @@ public final class PlotWriter {
         self.finalPath = finalPath
         self.partialPath = partialPath
         self.compressor = compressor
+        self.compressionLevel = compressionLevel
         self.environment = environment
         self.transaction = transaction
         self.database = database
@@ -97,13 +100,50 @@ public final class PlotWriter {
     /// an `lmdb` or `io` error the writer cannot continue: call `abandon()`.
     public func put(_ key: PlotKey, frames: [[UInt8]]) throws(PlotStoreError) {
         try checkWriting()
+        try check(key)
+        try add(try FramedValue.encode(key: key, frames: frames, compressor: compressor, path: partialPath), under: key)
+    }
+
+    /// Stores several values, as `put(_:frames:)` would one after the other, but compresses
+    /// them on up to `threads` threads first. The file is the same as with single puts.
+    public func put(_ values: [(key: PlotKey, frames: [[UInt8]])], threads: Int) throws(PlotStoreError) {
+        try checkWriting()
+        for value in values { try check(value.key) }
+        var encoded = [Result<[UInt8], PlotStoreError>](repeating: .success([]), count: values.count)
+        let path = partialPath, level = compressionLevel
+        encoded.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachSlice(count: values.count, threads: threads) { slice in
+                // One compression context per thread: a context is not shareable.
+                let context: ZstdCompressor
+                do throws(PlotStoreError) { context = try ZstdCompressor(level: level, path: path) } catch {
+                    for i in slice { out[i] = .failure(error) }
+                    return
+                }
+                for i in slice {
+                    do throws(PlotStoreError) { out[i] = .success(try FramedValue.encode(key: values[i].key, frames: values[i].frames, compressor: context, path: path)) }
+                    catch { out[i] = .failure(error) }
+                }
+            }
+        }
+        for (value, result) in zip(values, encoded) {
+            switch result {
+            case .success(let bytes): try add(bytes, under: value.key)
+            case .failure(let error): throw error
+            }
+        }
+    }
+
+    private func check(_ key: PlotKey) throws(PlotStoreError) {
         guard (1...PlotKey.maxLength).contains(key.bytes.count) else {
             throw PlotStoreError(.invalidArgument(reason: "key \(key) is \(key.bytes.count) bytes; keys are 1 to \(PlotKey.maxLength) bytes"))
         }
         guard key != PlotKey.container else {
             throw PlotStoreError(.invalidArgument(reason: "key \(key) is reserved for the container record"))
         }
-        let value = try FramedValue.encode(key: key, frames: frames, compressor: compressor, path: partialPath)
+    }
+
+    /// Stores an encoded value and commits when the transaction is full.
+    private func add(_ value: [UInt8], under key: PlotKey) throws(PlotStoreError) {
         try store(value, under: key)
         keyCount += 1
         keyDigest.add(key.bytes)

@@ -13,27 +13,41 @@ struct ForwardPropagation {
         let n = 1 << k
         var keys = [UInt64](repeating: 0, count: n)
         var values = [UInt32](repeating: 0, count: n)
-        let f1 = F1(k: k, plotID: plotID)
-        let chunk = 1 << 14
         keys.withUnsafeMutableBufferPointer { ys in
-            values.withUnsafeMutableBufferPointer { xs in
-                Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
-                    for c in chunks {
-                        let start = c * chunk, count = min(chunk, n - start)
-                        f1.evaluateRange(start: UInt64(start), count: count, into: ys.baseAddress! + start)
-                        for i in start..<(start + count) { xs[i] = UInt32(i) }
-                    }
-                }
-            }
+            values.withUnsafeMutableBufferPointer { xs in tableOneEntries(start: 0, y: ys, x: xs) }
         }
         sortByY(&keys, &values)
         return ForwardTable(table: 1, y: keys, metadata: values.map { UInt64($0) }, left: [], right: [])
     }
 
+    /// f1 of the x values `start..<start + y.count` into `y`, and those x values into `x`, on all threads.
+    func tableOneEntries(start: Int, y ys: UnsafeMutableBufferPointer<UInt64>, x xs: UnsafeMutableBufferPointer<UInt32>) {
+        let n = ys.count
+        let f1 = F1(k: k, plotID: plotID)
+        let chunk = 1 << 14
+        Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+            for c in chunks {
+                let from = c * chunk, count = min(chunk, n - from)
+                f1.evaluateRange(start: UInt64(start + from), count: count, into: ys.baseAddress! + from)
+                for i in from..<(from + count) { xs[i] = UInt32(start + i) }
+            }
+        }
+    }
+
     /// Table `previous.table + 1` from its predecessor.
     func nextTable(after previous: ForwardTable) -> ForwardTable {
-        let table = previous.table + 1
         let (left, right) = matches(in: previous)
+        let (ys, meta) = evaluate(previous, left: left, right: right)
+        let outUnits = Parameters.metadataUnits(ofTable: previous.table + 1)
+        var result = ForwardTable(table: previous.table + 1, y: ys, metadata: meta, left: left, right: right)
+        EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: outUnits, threads: threads)
+        return result
+    }
+
+    /// f and collated metadata of the next table for the matched pairs (`left[i]`, `right[i]`)
+    /// of `previous` (positions in it), in pair order.
+    func evaluate(_ previous: ForwardTable, left: [UInt32], right: [UInt32]) -> (y: [UInt64], metadata: [UInt64]) {
+        let table = previous.table + 1
         let n = left.count
         let inUnits = Parameters.metadataUnits(ofTable: table - 1)
         let outUnits = Parameters.metadataUnits(ofTable: table)
@@ -78,13 +92,11 @@ struct ForwardPropagation {
                 }
             }
         }
-        var result = ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
-        EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: outUnits, threads: threads)
-        return result
+        return (ys, meta)
     }
 
     /// All matches of a y-sorted table, in order of left position (threads take runs of buckets).
-    private func matches(in t: ForwardTable) -> (left: [UInt32], right: [UInt32]) {
+    func matches(in t: ForwardTable) -> (left: [UInt32], right: [UInt32]) {
         t.y.withUnsafeBufferPointer { y in
             let buckets = Bucket.split(y)
             let parts = max(1, min(threads * 4, buckets.count))
@@ -112,7 +124,7 @@ struct ForwardPropagation {
         }
     }
 
-    private func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {
+    func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {
         sortPairs(&keys, &values, keyBits: k + Parameters.extraBits, threads: threads)
     }
 }

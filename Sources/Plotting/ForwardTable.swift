@@ -1,3 +1,5 @@
+import PoSpace
+
 /// One table of forward propagation (phase 1), sorted by y.
 struct ForwardTable {
     /// Table number, 1…7.
@@ -21,4 +23,9 @@ struct ForwardTable {
         self.right = right
         count = y.count
     }
+}
+
+extension ForwardTable {
+    /// Metadata values an entry.
+    var units: Int { Parameters.metadataUnits(ofTable: table) }
 }

@@ -11,7 +11,7 @@ struct LinePointTables {
     var f7: [UInt64]
     var positions: [UInt32]
 
-    init(forward tables: [ForwardTable], used: [[Bool]], k: Int, threads: Int) {
+    init(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int) {
         linePoints = [[UInt64]](repeating: [], count: 7)
         // newPosition[i]: where kept entry i of the current forward table landed in its final table.
         var newPosition = [UInt32]()

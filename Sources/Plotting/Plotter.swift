@@ -11,13 +11,21 @@ public struct PlotRequest: Sendable {
     public var outputDirectory: URL
     /// Threads to use; changes speed, never the bytes of the plot.
     public var threads: Int
+    /// Memory the plot may use, in bytes. Above `SpillPlan.inMemoryBytes(k:)`, the tables are
+    /// built in memory; below it they spill to `temporaryDirectory`. Never changes the bytes of the plot.
+    public var memoryLimit: Int
+    /// Folder for the spilled tables' temporary files (unlinked at once; nothing stays behind).
+    public var temporaryDirectory: URL
 
-    public init(k: Int, plotID: PlotID, memo: [UInt8], outputDirectory: URL, threads: Int) {
+    public init(k: Int, plotID: PlotID, memo: [UInt8], outputDirectory: URL, threads: Int,
+                memoryLimit: Int = .max, temporaryDirectory: URL? = nil) {
         self.k = k
         self.plotID = plotID
         self.memo = memo
         self.outputDirectory = outputDirectory
         self.threads = threads
+        self.memoryLimit = memoryLimit
+        self.temporaryDirectory = temporaryDirectory ?? outputDirectory
     }
 }
 
@@ -26,27 +34,36 @@ public struct PlotResult: Sendable {
     public let url: URL
     public let bytes: Int
     public let tableSizes: [Int]
+    /// How the memory limit was met.
+    public let plan: SpillPlan
 }
 
 /// Why a plot could not be made.
 public enum PlotterError: Error, CustomStringConvertible {
     case unsupportedK(Int, supported: ClosedRange<Int>)
+    case memoryTooSmall(k: Int, limit: Int, needed: Int)
+    case temporaryStorage(path: String, operation: String, code: Int32)
     case store(PlotStoreError)
 
     public var description: String {
         switch self {
         case .unsupportedK(let k, let range):
-            "k = \(k) is not supported by this plotter (it plots k \(range.lowerBound)–\(range.upperBound) in memory)"
+            "k = \(k) is not supported by this plotter (it plots k \(range.lowerBound)–\(range.upperBound))"
+        case .memoryTooSmall(let k, let limit, let needed):
+            "k = \(k) needs at least \(needed >> 20) MiB of memory, even spilling to disk; the limit is \(limit >> 20) MiB"
+        case .temporaryStorage(let path, let operation, let code):
+            "cannot \(operation) in the temporary folder \(path): \(String(cString: strerror(code)))"
         case .store(let e): e.description
         }
     }
 }
 
-/// Makes plot files: phases 1–3 in memory, then phase 4 writes the parks and the table-7
-/// index into a new plot file that appears under its final name only when complete.
+/// Makes plot files: phases 1–3 (in memory, or spilling to temporary files under a memory
+/// limit), then phase 4 writes the parks and the table-7 index into a new plot file that
+/// appears under its final name only when complete.
 public enum Plotter {
-    /// The sizes this plotter handles: the construction allows 18–50; in-memory plotting with
-    /// 32-bit positions and 64-bit line points stops at 30.
+    /// The sizes this plotter handles: the construction allows 18–50; 32-bit positions and
+    /// 64-bit line points stop at 30.
     public static let supportedK = Parameters.minK...30
 
     /// `plot-k<k>-<plot id>.lmdb`.
@@ -54,98 +71,92 @@ public enum Plotter {
 
     public static func create(_ request: PlotRequest, progress: @escaping (PlotEvent) -> Void = { _ in }) throws(PlotterError) -> PlotResult {
         guard supportedK.contains(request.k) else { throw .unsupportedK(request.k, supported: supportedK) }
-        let writer: PlotWriter
+        guard let plan = SpillPlan(k: request.k, memoryLimit: request.memoryLimit) else {
+            throw .memoryTooSmall(k: request.k, limit: request.memoryLimit, needed: SpillPlan.minimumBytes(k: request.k))
+        }
+        // Opened first, so a full or unwritable folder fails before minutes of work. zstd level 9:
+        // 0.2 % smaller than level 3 (which left k = 20 plots 0.02 % above chiapos's).
+        let writer = try storing { () throws(PlotStoreError) in
+            try PlotWriter(directory: request.outputDirectory, fileName: fileName(k: request.k, plotID: request.plotID), compressionLevel: 9)
+        }
         do {
-            // Opened first, so a full or unwritable folder fails before minutes of work. zstd level 9:
-            // 0.2 % smaller than level 3 (which left k = 20 plots 0.02 % above chiapos's) for
-            // about 5 % of the plot time at k = 24 (compression runs on one thread in the writer).
-            writer = try PlotWriter(directory: request.outputDirectory, fileName: fileName(k: request.k, plotID: request.plotID), compressionLevel: 9)
-        } catch { throw .store(error) }
+            let sizes: [Int]
+            switch plan {
+            case .inMemory: sizes = try writeInMemory(request, to: writer, progress: progress)
+            case .spill(let bucketBits): sizes = try writeSpilling(request, bucketBits: bucketBits, to: writer, progress: progress)
+            }
+            let url = try storing { () throws(PlotStoreError) in try writer.finish() }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            return PlotResult(url: url, bytes: bytes, tableSizes: sizes, plan: plan)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Runs `body`, turning the store's errors into the plotter's.
+    static func storing<T>(_ body: () throws(PlotStoreError) -> T) throws(PlotterError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+
+    private static func writeInMemory(_ request: PlotRequest, to writer: PlotWriter,
+                                      progress: @escaping (PlotEvent) -> Void) throws(PlotterError) -> [Int] {
         let tables = PlotTablesBuilder.build(k: request.k, plotID: request.plotID, threads: request.threads, progress: progress)
         var clock = PhaseClock(progress: progress)
         clock.start(4, "writing")
-        do throws(PlotStoreError) {
-            let sizes = (1...6).map { tables.linePoints[$0].count } + [tables.f7.count]
-            let header = PlotHeader(k: request.k, plotID: request.plotID, memo: request.memo, tableSizes: sizes)
-            try writer.put(PlotFile.metaKey, header.encoded())
+        let sizes = (1...6).map { tables.linePoints[$0].count } + [tables.f7.count]
+        let header = try writeHeader(request, sizes: sizes, to: writer)
+        try storing { () throws(PlotStoreError) in
             for t in 1...6 {
-                try writeLinePoints(tables.linePoints[t], table: t, stubBits: header.stubBits, threads: request.threads, to: writer)
+                var parks = LinePointParkWriter(table: t, stubBits: header.stubBits, threads: request.threads, writer: writer)
+                try tables.linePoints[t].withUnsafeBufferPointer { (points) throws(PlotStoreError) in try parks.append(points) }
+                try parks.finish()
                 progress(.tableFinished(phase: 4, table: t, entries: sizes[t - 1], fraction: Double(t) / 7))
             }
-            try writeTable7(tables, positionBits: header.positionBits, to: writer)
-            progress(.tableFinished(phase: 4, table: 7, entries: sizes[6], fraction: 1))
-            let url = try writer.finish()
-            clock.finish()
-            let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            return PlotResult(url: url, bytes: bytes, tableSizes: sizes)
-        } catch {
-            writer.abandon()
-            throw .store(error)
-        }
-    }
-
-    /// Encodes a table's parks on all threads, then stores them in order, `parksPerValue` to a value.
-    private static func writeLinePoints(_ points: [UInt64], table: Int, stubBits: Int, threads: Int,
-                                        to writer: PlotWriter) throws(PlotStoreError) {
-        let parks = PlotFile.parkCount(points.count)
-        var encoded = [[UInt8]](repeating: [], count: parks)
-        points.withUnsafeBufferPointer { all in
-            encoded.withUnsafeMutableBufferPointer { out in
-                Parallel.forEachSlice(count: parks, threads: threads) { slice in
-                    for p in slice {
-                        let start = p * PlotLayout.entriesPerPark
-                        let end = min(points.count, start + PlotLayout.entriesPerPark)
-                        out[p] = LinePointPark.encode(UnsafeBufferPointer(rebasing: all[start..<end]), stubBits: stubBits)
-                    }
+            var parks = Table7ParkWriter(positionBits: header.positionBits, threads: request.threads, writer: writer)
+            try tables.f7.withUnsafeBufferPointer { (f7) throws(PlotStoreError) in
+                try tables.positions.withUnsafeBufferPointer { (positions) throws(PlotStoreError) in
+                    try parks.append(f7: f7, positions: positions)
                 }
             }
+            try parks.finish()
         }
-        try store(encoded, split: { p in
-            LinePointPark.bitsSectionSize(entries: min(PlotLayout.entriesPerPark, points.count - p * PlotLayout.entriesPerPark),
-                                          stubBits: stubBits)
-        }, table: table, to: writer)
+        progress(.tableFinished(phase: 4, table: 7, entries: sizes[6], fraction: 1))
+        clock.finish()
+        return sizes
     }
 
-    private static func writeTable7(_ tables: LinePointTables, positionBits: Int, to writer: PlotWriter) throws(PlotStoreError) {
-        let n = tables.f7.count
-        let parks = PlotFile.parkCount(n)
-        var encoded = [[UInt8]]()
-        var index = [UInt8]()
-        tables.f7.withUnsafeBufferPointer { f7 in
-            tables.positions.withUnsafeBufferPointer { positions in
-                for p in 0..<parks {
-                    let range = (p * PlotLayout.entriesPerPark)..<min(n, (p + 1) * PlotLayout.entriesPerPark)
-                    encoded.append(Table7Park.encode(f7: UnsafeBufferPointer(rebasing: f7[range]),
-                                                     positions: UnsafeBufferPointer(rebasing: positions[range]),
-                                                     positionBits: positionBits))
-                    for shift in stride(from: 56, through: 0, by: -8) { index.append(UInt8(truncatingIfNeeded: f7[range.lowerBound] >> UInt64(shift))) }
-                }
-            }
-        }
-        try store(encoded, split: { p in
-            Table7Park.bitsSectionSize(entries: min(PlotLayout.entriesPerPark, n - p * PlotLayout.entriesPerPark),
-                                       positionBits: positionBits)
-        }, table: 7, to: writer)
-        try writer.put(PlotFile.table7IndexKey, index)
+    private static func writeSpilling(_ request: PlotRequest, bucketBits: Int, to writer: PlotWriter,
+                                      progress: @escaping (PlotEvent) -> Void) throws(PlotterError) -> [Int] {
+        let directory = request.temporaryDirectory
+        var clock = PhaseClock(progress: progress)
+        clock.start(1, "forward propagation")
+        let forward = ForwardPropagation(k: request.k, plotID: request.plotID, threads: request.threads)
+        let tables = try SpilledForwardPropagation(forward: forward, bucketBits: bucketBits, directory: directory).run(progress: progress)
+        clock.finish()
+
+        clock.start(2, "backpropagation")
+        let used = try Backpropagation.usedEntries(tables)
+        clock.finish()
+
+        clock.start(3, "compression")
+        let sizes = (1...6).map { used[$0 + 1].population } + [tables.counts[7]]
+        let header = try writeHeader(request, sizes: sizes, to: writer)
+        let phase3 = SpilledLinePoints(tables: tables, used: used, k: request.k, bucketBits: bucketBits,
+                                       threads: request.threads, directory: directory)
+        let positions = try phase3.writeLinePointTables(header: header, to: writer, progress: progress)
+        clock.finish()
+
+        clock.start(4, "writing")
+        try phase3.writeTable7(positions: positions, header: header, to: writer)
+        progress(.tableFinished(phase: 4, table: 7, entries: sizes[6], fraction: 1))
+        clock.finish()
+        return sizes
     }
 
-    /// Stores parks `parksPerValue` to a value, each park as two frames split at `split(park)`:
-    /// the bit-packed part (nearly random) and the small deltas (highly skewed). Compressed
-    /// apart, zstd's entropy coder sees the skewed bytes alone and packs them tightly.
-    private static func store(_ parks: [[UInt8]], split: (Int) -> Int, table: Int, to writer: PlotWriter) throws(PlotStoreError) {
-        var value = 0
-        var start = 0
-        while start < parks.count {
-            let end = min(parks.count, start + PlotLayout.parksPerValue)
-            var frames = [[UInt8]]()
-            for p in start..<end {
-                let cut = split(p)
-                frames.append(Array(parks[p][..<cut]))
-                frames.append(Array(parks[p][cut...]))
-            }
-            try writer.put(PlotKey(table: UInt8(table), index: UInt64(value)), frames: frames)
-            value += 1
-            start = end
-        }
+    private static func writeHeader(_ request: PlotRequest, sizes: [Int], to writer: PlotWriter) throws(PlotterError) -> PlotHeader {
+        let header = PlotHeader(k: request.k, plotID: request.plotID, memo: request.memo, tableSizes: sizes)
+        try storing { () throws(PlotStoreError) in try writer.put(PlotFile.metaKey, header.encoded()) }
+        return header
     }
 }

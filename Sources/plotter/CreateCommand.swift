@@ -9,8 +9,10 @@ struct CreateCommand: ParsableCommand {
         commandName: "create",
         abstract: "Create one plot file.",
         discussion: """
-            Plots are built in memory (k \(Plotter.supportedK.lowerBound)–\(Plotter.supportedK.upperBound); about \
-            160 bytes per 2^k entries, e.g. 2.6 GiB at k = 24) and written to \
+            Plots (k \(Plotter.supportedK.lowerBound)–\(Plotter.supportedK.upperBound)) are built in memory when \
+            they fit --memory (about 160 bytes per 2^k entries, e.g. 2.6 GiB at k = 24); otherwise the tables \
+            spill in buckets to temporary files in --tmp (about 50 bytes per 2^k entries of disk at the peak, \
+            e.g. 0.8 GiB at k = 24) and memory stays near the limit. The plot is written to \
             plot-k<K>-<plot id>.lmdb in the output folder. The file appears under that name \
             only when complete and synced; an interrupted run leaves no such file, and a rerun starts clean. \
             Equal k, plot id and memo give byte-identical plots whatever --threads says.
@@ -28,10 +30,13 @@ struct CreateCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "plots"
 
+    @Option(help: "Folder for temporary files when the plot spills to disk (default: the output folder). They are unlinked at once, so nothing stays behind.")
+    var tmp: String?
+
     @Option(help: "Threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Memory the plot may use, e.g. 4G or 512M (default: 3/4 of physical memory). Plotting refuses to start when the estimate exceeds it.")
+    @Option(help: "Memory the plot may use, e.g. 4G or 512M (default: 3/4 of physical memory). Below what an in-memory plot needs, tables spill to --tmp; the plot's bytes are the same either way.")
     var memory: String?
 
     @Flag(help: "Print one JSON object per line: phase starts and ends with timings, then the plot file.")
@@ -40,7 +45,7 @@ struct CreateCommand: ParsableCommand {
     func validate() throws {
         guard Plotter.supportedK.contains(k) else {
             throw ValidationError("-k: expected \(Plotter.supportedK.lowerBound) to \(Plotter.supportedK.upperBound), got \(k)"
-                + (Parameters.kRange.contains(k) ? " (larger plots need spilling to disk, not implemented yet)" : ""))
+                + (Parameters.kRange.contains(k) ? " (larger plots need 128-bit line points, not implemented yet)" : ""))
         }
         guard threads >= 1 else { throw ValidationError("--threads: expected at least 1, got \(threads)") }
         if let plotID, PlotID(hex: plotID) == nil { throw ValidationError("--plot-id: expected 64 hex digits, got '\(plotID)'") }
@@ -51,15 +56,11 @@ struct CreateCommand: ParsableCommand {
     func run() throws {
         let id = plotID.flatMap { PlotID(hex: $0) } ?? PlotID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
         let limit = memory.flatMap(MemorySize.parse) ?? MemorySize.defaultLimit
-        let needed = MemorySize.estimate(k: k)
-        guard needed <= limit else {
-            Output.error("error: k = \(k) needs about \(MemorySize.format(needed)) of memory, over the limit of \(MemorySize.format(limit)) (--memory)")
-            throw ExitCode(1)
-        }
         let request = PlotRequest(k: k, plotID: id, memo: Hex.decode(memo) ?? [],
-                                  outputDirectory: URL(fileURLWithPath: out), threads: threads)
+                                  outputDirectory: URL(fileURLWithPath: out), threads: threads,
+                                  memoryLimit: limit, temporaryDirectory: tmp.map { URL(fileURLWithPath: $0) })
         let reporter = ProgressReporter(json: json, k: k, plotID: id)
-        reporter.start(threads: threads, memoryLimit: limit)
+        reporter.start(threads: threads, memoryLimit: limit, plan: SpillPlan(k: k, memoryLimit: limit))
         do {
             let result = try Plotter.create(request, progress: reporter.handle)
             reporter.finish(result)

@@ -18,12 +18,4 @@ enum MemorySize {
 
     /// Three quarters of physical memory.
     static var defaultLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 4 * 3) }
-
-    /// Peak memory of an in-memory plot: measured 2.5 GiB at k = 24 (≈ 150 bytes per entry), plus margin.
-    static func estimate(k: Int) -> Int { (1 << k) * 160 }
-
-    static func format(_ bytes: Int) -> String {
-        bytes >= 1 << 30 ? String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
-                         : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
-    }
 }

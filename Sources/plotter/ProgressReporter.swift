@@ -20,11 +20,17 @@ final class ProgressReporter: @unchecked Sendable {
         self.plotID = plotID
     }
 
-    func start(threads: Int, memoryLimit: Int) {
+    func start(threads: Int, memoryLimit: Int, plan: SpillPlan?) {
+        let how = switch plan {
+        case .inMemory: "in memory"
+        case .spill(let bits): "spilling to disk in \(1 << bits) buckets"
+        case nil: "does not fit"
+        }
         if json {
-            Output.json(["event": "start", "k": k, "plot_id": plotID.hex, "threads": threads, "memory_limit": memoryLimit])
+            Output.json(["event": "start", "k": k, "plot_id": plotID.hex, "threads": threads, "memory_limit": memoryLimit,
+                         "plan": how])
         } else {
-            Output.error("plotting k = \(k), plot id \(plotID.hex), \(threads) threads")
+            Output.error("plotting k = \(k), plot id \(plotID.hex), \(threads) threads, \(how) (memory limit \(memoryLimit >> 20) MiB)")
         }
     }
 

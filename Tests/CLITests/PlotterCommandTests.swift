@@ -84,9 +84,18 @@ import Testing
         #expect(missing.stderr.contains("/nonexistent/plot.lmdb"))
     }
 
-    @Test func memoryLimitIsEnforcedBeforeWork() throws {
-        let r = try Tool.run(["create", "-k", "24", "--memory", "512M", "--out", "/tmp"], tool: "plotter")
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("512"))
+    @Test func smallMemorySpillsToTheTemporaryFolderOrIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("daylight-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let refused = try Tool.run(["create", "-k", "20", "--memory", "20M", "--out", dir.path], tool: "plotter")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("needs at least"))
+        #expect(refused.stderr.contains("20 MiB"))
+        let spilled = try Tool.run(["create", "-k", "18", "--memory", "32M", "--tmp", dir.path, "--out", dir.path], tool: "plotter")
+        #expect(spilled.status == 0)
+        #expect(spilled.stderr.contains("spilling to disk"))
+        // Only the plot is left: the temporary files were unlinked as they were made.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
     }
 }

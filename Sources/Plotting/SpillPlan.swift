@@ -1,0 +1,42 @@
+/// How a plot fits a memory limit: entirely in memory, or with its tables split into
+/// buckets (by the top bits of y, then of line points) that live in temporary files and are
+/// loaded one at a time.
+public enum SpillPlan: Equatable, Sendable {
+    case inMemory
+    /// `2^bucketBits` buckets per table.
+    case spill(bucketBits: Int)
+
+    /// Peak memory of an in-memory plot: measured 2.5 GiB at k = 24 (≈ 150 bytes an entry), plus margin.
+    public static func inMemoryBytes(k: Int) -> Int { (1 << k) * 160 }
+
+    /// What a spilling plot holds whatever the bucket count: phase 3's two position maps
+    /// (4 bytes an entry each), phase 2's bitmaps, the writer's batches and the process itself.
+    static func fixedBytes(k: Int) -> Int { (9 << k) + (24 << 20) }
+
+    /// A bucket in memory while it is sorted, matched and hashed, and its new entries scattered,
+    /// per entry of the bucket (six copies of up to 48-byte entries, with room for growth).
+    static let bytesPerBucketEntry = 400
+
+    /// More buckets mean more open files and smaller writes; below 2·kBC values of y per bucket
+    /// the carried-over kBC groups would dominate.
+    static func maxBucketBits(k: Int) -> Int { min(8, k - 9) }
+
+    /// The least memory a plot of size k can be made in.
+    public static func minimumBytes(k: Int) -> Int {
+        fixedBytes(k: k) + 2 * bytesPerBucketEntry * ((1 << k) >> maxBucketBits(k: k))
+    }
+
+    /// The plan for plotting size k within `memoryLimit` bytes, or nil if it cannot be done.
+    public init?(k: Int, memoryLimit: Int) {
+        if SpillPlan.inMemoryBytes(k: k) <= memoryLimit {
+            self = .inMemory
+            return
+        }
+        let budget = (memoryLimit - SpillPlan.fixedBytes(k: k)) / 2
+        for bits in 1...SpillPlan.maxBucketBits(k: k) where SpillPlan.bytesPerBucketEntry * ((1 << k) >> bits) <= budget {
+            self = .spill(bucketBits: bits)
+            return
+        }
+        return nil
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import PoSpace
+
+/// What phase 1 leaves on disk when the tables are spilled: for each table, in final (y-sorted)
+/// order, what phases 2 and 3 read back in order.
+struct SpilledForwardTables {
+    /// Entries of tables 1…7 (index 0 unused).
+    var counts: [Int]
+    /// Table 1's x values (UInt32).
+    var xs: SpillFile
+    /// Tables 2…7's back pointers, left | right << 32 (UInt64; indices 0 and 1 unused).
+    var pointers: [SpillFile?]
+    /// Table 7's y values (UInt64).
+    var y7: SpillFile
+}
+
+/// Phase 1 within a memory limit: the same tables as `ForwardPropagation`, made one bucket at a
+/// time. Each table lives in `SpilledTable` buckets; a bucket is loaded, sorted by y, and its
+/// kBC groups matched, except the last group, which may go on in the next bucket: that group
+/// and the one before it are carried over and matched with the next bucket. The new table's
+/// entries are appended to its own buckets in the order they are made, the order the
+/// in-memory plotter makes them in, so the result is byte for byte the same.
+struct SpilledForwardPropagation {
+    let forward: ForwardPropagation
+    let bucketBits: Int
+    let directory: URL
+
+    func run(progress: (PlotEvent) -> Void) throws(PlotterError) -> SpilledForwardTables {
+        let k = forward.k
+        var counts = [Int](repeating: 0, count: 8)
+        var pointers = [SpillFile?](repeating: nil, count: 8)
+        let xs = try SpillFile(in: directory)
+        let y7 = try SpillFile(in: directory)
+
+        var input = try SpilledTable(table: 1, k: k, bucketBits: bucketBits, in: directory)
+        try fillTableOne(input)
+        counts[1] = input.count
+        progress(.tableFinished(phase: 1, table: 1, entries: counts[1], fraction: 1.0 / 7))
+        for t in 1...6 {
+            let output = try SpilledTable(table: t + 1, k: k, bucketBits: bucketBits, in: directory)
+            let pointerFile: SpillFile? = t > 1 ? try SpillFile(in: directory) : nil
+            var carry = ForwardTable(table: t, y: [], metadata: [], left: [], right: [])
+            var carryPosition = 0
+            for b in 0..<input.bucketCount {
+                let bucket = try sortedBucket(input, b)
+                if let pointerFile { try appendPointers(of: bucket, to: pointerFile) }
+                else { try bucket.metadata.map { UInt32($0) }.withUnsafeBufferPointer { (x) throws(PlotterError) in try xs.append(x) } }
+                let combined = ForwardTable(table: t, y: carry.y + bucket.y, metadata: carry.metadata + bucket.metadata,
+                                            left: [], right: [])
+                let last = b == input.bucketCount - 1
+                let (matchable, carried) = last ? (combined.count, combined.count) : SpilledForwardPropagation.groupCut(combined.y)
+                let matchTable = ForwardTable(table: t, y: Array(combined.y[..<matchable]),
+                                              metadata: Array(combined.metadata[..<(matchable * combined.units)]),
+                                              left: [], right: [])
+                var (left, right) = forward.matches(in: matchTable)
+                let (ys, meta) = forward.evaluate(matchTable, left: left, right: right)
+                let offset = UInt32(carryPosition)
+                for i in 0..<left.count { left[i] += offset; right[i] += offset }
+                try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
+                    try meta.withUnsafeBufferPointer { (m) throws(PlotterError) in
+                        try left.withUnsafeBufferPointer { (l) throws(PlotterError) in
+                            try right.withUnsafeBufferPointer { (r) throws(PlotterError) in
+                                try output.append(y: y, metadata: m, left: l, right: r)
+                            }
+                        }
+                    }
+                }
+                carry = ForwardTable(table: t, y: Array(combined.y[carried...]),
+                                     metadata: Array(combined.metadata[(carried * combined.units)...]), left: [], right: [])
+                carryPosition += carried
+            }
+            pointers[t] = pointerFile
+            counts[t + 1] = output.count
+            input = output
+            progress(.tableFinished(phase: 1, table: t + 1, entries: counts[t + 1], fraction: Double(t + 1) / 7))
+        }
+        // Table 7 is only sorted: its pointers and y are all later phases need.
+        let pointerFile = try SpillFile(in: directory)
+        for b in 0..<input.bucketCount {
+            let bucket = try sortedBucket(input, b)
+            try appendPointers(of: bucket, to: pointerFile)
+            try bucket.y.withUnsafeBufferPointer { (y) throws(PlotterError) in try y7.append(y) }
+        }
+        pointers[7] = pointerFile
+        return SpilledForwardTables(counts: counts, xs: xs, pointers: pointers, y7: y7)
+    }
+
+    /// Table 1's entries, f1 of every x in x order, into its buckets.
+    private func fillTableOne(_ table: SpilledTable) throws(PlotterError) {
+        let n = 1 << forward.k
+        let chunk = min(n, 1 << 20)
+        var ys = [UInt64](repeating: 0, count: chunk)
+        var xs = [UInt32](repeating: 0, count: chunk)
+        var meta = [UInt64](repeating: 0, count: chunk)
+        for start in stride(from: 0, to: n, by: chunk) {
+            ys.withUnsafeMutableBufferPointer { y in
+                xs.withUnsafeMutableBufferPointer { x in forward.tableOneEntries(start: start, y: y, x: x) }
+            }
+            for i in 0..<chunk { meta[i] = UInt64(xs[i]) }
+            try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
+                try meta.withUnsafeBufferPointer { (m) throws(PlotterError) in
+                    try table.append(y: y, metadata: m, left: UnsafeBufferPointer(start: nil, count: 0),
+                                     right: UnsafeBufferPointer(start: nil, count: 0))
+                }
+            }
+        }
+    }
+
+    /// Bucket `b` of `table`, sorted by y as the in-memory plotter sorts the whole table.
+    private func sortedBucket(_ table: SpilledTable, _ b: Int) throws(PlotterError) -> ForwardTable {
+        var bucket = try table.takeBucket(b)
+        if table.table == 1 {
+            var x = bucket.metadata.map { UInt32($0) }
+            forward.sortByY(&bucket.y, &x)
+            bucket.metadata = x.map { UInt64($0) }
+        } else {
+            EntrySort.byY(&bucket, yBits: forward.k + Parameters.extraBits, units: table.units, threads: forward.threads)
+        }
+        return bucket
+    }
+
+    private func appendPointers(of bucket: ForwardTable, to file: SpillFile) throws(PlotterError) {
+        let packed = (0..<bucket.count).map { UInt64(bucket.left[$0]) | UInt64(bucket.right[$0]) << 32 }
+        try packed.withUnsafeBufferPointer { (p) throws(PlotterError) in try file.append(p) }
+    }
+
+    /// For y-sorted `y` that the next bucket may continue: entries before `matchable` can be
+    /// matched now (every kBC group but the last, which may be incomplete); entries from
+    /// `carried` on (the last two groups) go on to the next bucket.
+    static func groupCut(_ y: [UInt64]) -> (matchable: Int, carried: Int) {
+        guard let lastY = y.last else { return (0, 0) }
+        var lastStart = y.count - 1
+        while lastStart > 0, y[lastStart - 1] / Parameters.kBC == lastY / Parameters.kBC { lastStart -= 1 }
+        guard lastStart > 0 else { return (0, 0) }
+        let group = y[lastStart - 1] / Parameters.kBC
+        var previousStart = lastStart - 1
+        while previousStart > 0, y[previousStart - 1] / Parameters.kBC == group { previousStart -= 1 }
+        return (lastStart, previousStart)
+    }
+}
