@@ -56,30 +56,36 @@ struct SpilledLinePoints {
         }
         // Line points of kept entries, in entry order, into buckets by their top bits.
         var packed = [UInt64](repeating: 0, count: chunk)
-        var keys = [UInt64](repeating: 0, count: chunk), indices = [UInt32](repeating: 0, count: chunk)
-        var stagedKeys = keys, stagedIndices = indices
+        var keys = [UInt64](repeating: 0, count: chunk)
+        var stagedKeys = keys, stagedIndices = [UInt32](repeating: 0, count: chunk)
         for start in stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - start)
             try packed.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                 try tables.pointers[t + 1]!.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
             }
-            var kept = 0
-            var starts = [Int](repeating: 0, count: bucketCount + 1)
-            for i in 0..<count where keep[start + i] {
-                let a = UInt64(previous[Int(UInt32(truncatingIfNeeded: packed[i]))])
-                let b = UInt64(previous[Int(packed[i] >> 32)])
-                let lp = LinePoint.encode(a, b)
-                keys[kept] = lp
-                indices[kept] = UInt32(start + i)
-                starts[Int(lp >> shift) + 1] += 1
-                kept += 1
+            // Line points on all threads (the position map lookups are the cost); .max marks
+            // a dropped entry, above any line point of k ≤ 30.
+            keys.withUnsafeMutableBufferPointer { out in
+                packed.withUnsafeBufferPointer { pointers in
+                    previous.withUnsafeBufferPointer { map in
+                        Parallel.forEachSlice(count: count, threads: threads) { slice in
+                            for i in slice {
+                                guard keep[start + i] else { out[i] = .max; continue }
+                                out[i] = LinePoint.encode(UInt64(map[Int(UInt32(truncatingIfNeeded: pointers[i]))]),
+                                                          UInt64(map[Int(pointers[i] >> 32)]))
+                            }
+                        }
+                    }
+                }
             }
+            var starts = [Int](repeating: 0, count: bucketCount + 1)
+            for i in 0..<count where keys[i] != .max { starts[Int(keys[i] >> shift) + 1] += 1 }
             for d in 0..<bucketCount { starts[d + 1] += starts[d] }
             var cursor = starts
-            for j in 0..<kept {
-                let d = Int(keys[j] >> shift)
-                stagedKeys[cursor[d]] = keys[j]
-                stagedIndices[cursor[d]] = indices[j]
+            for i in 0..<count where keys[i] != .max {
+                let d = Int(keys[i] >> shift)
+                stagedKeys[cursor[d]] = keys[i]
+                stagedIndices[cursor[d]] = UInt32(start + i)
                 cursor[d] += 1
             }
             for d in 0..<bucketCount where starts[d + 1] > starts[d] {
