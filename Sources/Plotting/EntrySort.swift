@@ -2,7 +2,8 @@ import PoSpace
 
 /// Sorts a new table's entries by y, carrying their metadata and back pointers along: one
 /// scatter of whole entries into buckets by the top bits of y, then a stable sort inside each
-/// bucket, which fits in cache. (Sorting indices and then permuting the entries would read
+/// bucket, which fits in cache, gathering the bucket back into the table's own arrays (free
+/// again after the scatter). (Sorting indices and then permuting the entries would read
 /// every entry at a random place: at k = 24 that cost several seconds a table.)
 enum EntrySort {
     /// Stable by y; `y` has `yBits` significant bits; `metadata` holds `units` values an entry.
@@ -23,10 +24,10 @@ enum EntrySort {
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
 
-        table.y.withUnsafeBufferPointer { srcY in
-            table.metadata.withUnsafeBufferPointer { srcMeta in
-                table.left.withUnsafeBufferPointer { srcL in
-                    table.right.withUnsafeBufferPointer { srcR in
+        table.y.withUnsafeMutableBufferPointer { srcY in
+            table.metadata.withUnsafeMutableBufferPointer { srcMeta in
+                table.left.withUnsafeMutableBufferPointer { srcL in
+                    table.right.withUnsafeMutableBufferPointer { srcR in
                         y.withUnsafeMutableBufferPointer { dstY in
                             meta.withUnsafeMutableBufferPointer { dstMeta in
                                 left.withUnsafeMutableBufferPointer { dstL in
@@ -53,14 +54,17 @@ enum EntrySort {
                                                 }
                                             }
                                         }
-                                        // Each bucket on its own, in cache.
+                                        // Each bucket on its own, in cache, back into the source arrays.
+                                        let from = Entries(y: dstY.baseAddress!, meta: dstMeta.baseAddress,
+                                                           left: dstL.baseAddress!, right: dstR.baseAddress!)
+                                        let into = Entries(y: srcY.baseAddress!, meta: srcMeta.baseAddress,
+                                                           left: srcL.baseAddress!, right: srcR.baseAddress!)
                                         starts.withUnsafeBufferPointer { s in
                                             Parallel.forEachSlice(count: buckets, threads: threads) { range in
                                                 var scratch = BucketScratch()
                                                 for d in range {
                                                     scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), units: units,
-                                                                 y: dstY.baseAddress!, meta: dstMeta.baseAddress!,
-                                                                 left: dstL.baseAddress!, right: dstR.baseAddress!)
+                                                                 from: from, into: into)
                                                 }
                                             }
                                         }
@@ -72,33 +76,33 @@ enum EntrySort {
                 }
             }
         }
-        table.y = y
-        table.metadata = meta
-        table.left = left
-        table.right = right
     }
 }
 
-/// One thread's buffers for sorting buckets in place.
+/// Where a table's entries are: y, `units` metadata values each, and the back pointers.
+private struct Entries {
+    let y: UnsafeMutablePointer<UInt64>
+    let meta: UnsafeMutablePointer<UInt64>?
+    let left: UnsafeMutablePointer<UInt32>
+    let right: UnsafeMutablePointer<UInt32>
+}
+
+/// One thread's buffers for sorting a bucket.
 private struct BucketScratch {
     var keys: [UInt64] = [], order: [UInt32] = [], keys2: [UInt64] = [], order2: [UInt32] = []
-    var y: [UInt64] = [], meta: [UInt64] = [], left: [UInt32] = [], right: [UInt32] = []
 
-    /// Stable sort of entries start..<end by the low `lowBits` of y (their high bits are equal).
-    mutating func sort(start: Int, end: Int, lowBits: Int, units: Int,
-                       y dstY: UnsafeMutablePointer<UInt64>, meta dstMeta: UnsafeMutablePointer<UInt64>,
-                       left dstL: UnsafeMutablePointer<UInt32>, right dstR: UnsafeMutablePointer<UInt32>) {
+    /// Stable sort of entries start..<end of `from` by the low `lowBits` of y (their high bits
+    /// are equal), written to the same places in `into`.
+    mutating func sort(start: Int, end: Int, lowBits: Int, units: Int, from: Entries, into: Entries) {
         let n = end - start
-        guard n > 1 else { return }
+        guard n > 0 else { return }
         if keys.count < n {
             keys = [UInt64](repeating: 0, count: n); keys2 = keys
             order = [UInt32](repeating: 0, count: n); order2 = order
-            y = keys; meta = [UInt64](repeating: 0, count: n * max(units, 1))
-            left = order; right = order
         }
         let mask = lowBits >= 64 ? UInt64.max : (UInt64(1) << UInt64(lowBits)) - 1
         for i in 0..<n {
-            keys[i] = dstY[start + i] & mask
+            keys[i] = from.y[start + i] & mask
             order[i] = UInt32(i)
         }
         keys.withUnsafeMutableBufferPointer { k in
@@ -114,18 +118,19 @@ private struct BucketScratch {
                 }
             }
         }
-        for i in 0..<n {
-            let from = start + Int(order[i])
-            y[i] = dstY[from]
-            for u in 0..<units { meta[i * units + u] = dstMeta[from * units + u] }
-            left[i] = dstL[from]
-            right[i] = dstR[from]
+        order.withUnsafeBufferPointer { o in
+            for i in 0..<n {
+                let a = start + i, b = start + Int(o[i])
+                into.y[a] = from.y[b]
+                into.left[a] = from.left[b]
+                into.right[a] = from.right[b]
+            }
+            if units > 0, let source = from.meta, let target = into.meta {
+                for i in 0..<n {
+                    let a = (start + i) * units, b = (start + Int(o[i])) * units
+                    for u in 0..<units { target[a + u] = source[b + u] }
+                }
+            }
         }
-        for i in 0..<n {
-            dstY[start + i] = y[i]
-            dstL[start + i] = left[i]
-            dstR[start + i] = right[i]
-        }
-        for i in 0..<(n * units) { dstMeta[start * units + i] = meta[i] }
     }
 }
