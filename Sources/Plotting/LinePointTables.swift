@@ -19,9 +19,7 @@ struct LinePointTables {
             let source = tables[t + 1]
             let keep = used[t + 1]
             // Kept entries in order, then their line points, on all threads.
-            var order = [UInt32]()
-            order.reserveCapacity(source.count)
-            for i in 0..<source.count where keep[i] { order.append(UInt32(i)) }
+            var order = keep.indices(threads: threads)
             var keys = [UInt64](repeating: 0, count: order.count)
             let previous = newPosition
             order.withUnsafeBufferPointer { o in
@@ -44,10 +42,19 @@ struct LinePointTables {
                     }
                 }
             }
-            let bits = 64 - (keys.max() ?? 0).leadingZeroBitCount
-            sortPairs(&keys, &order, keyBits: bits, threads: threads)
+            // Pairs of values below 2^v give line points below 2^2v: x values (v = k), then
+            // positions in the previous final table.
+            let valueBits = t == 1 ? k : 64 - UInt64(max(1, linePoints[t - 1].count)).leadingZeroBitCount
+            sortPairs(&keys, &order, keyBits: 2 * valueBits, threads: threads)
             var positions = [UInt32](repeating: UInt32.max, count: source.count)
-            for (rank, i) in order.enumerated() { positions[Int(i)] = UInt32(rank) }
+            // Ranks go to distinct entries, so threads write disjoint places.
+            order.withUnsafeBufferPointer { o in
+                positions.withUnsafeMutableBufferPointer { p in
+                    Parallel.forEachSlice(count: o.count, threads: threads) { ranks in
+                        for rank in ranks { p[Int(o[rank])] = UInt32(rank) }
+                    }
+                }
+            }
             newPosition = positions
             linePoints[t] = keys
         }
