@@ -98,4 +98,35 @@ import Testing
         // Only the plot is left: the temporary files were unlinked as they were made.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
     }
+
+    /// A full output or temporary disk is refused at the start with the folder and the space
+    /// named, and nothing is left behind. Needs root to mount small tmpfs folders.
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root"))
+    func fullDisksAreRefusedBeforeWork() throws {
+        let dir = try Self.temporaryDirectory()
+        let small = dir.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=2M", "tmpfs", small.path]
+        try mount.run()
+        mount.waitUntilExit()
+        try #require(mount.terminationStatus == 0, "mount -t tmpfs failed")
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [small.path]
+            try? umount.run()
+            umount.waitUntilExit()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let fullOut = try Tool.run(["create", "-k", "20", "--out", small.path], tool: "plotter")
+        #expect(fullOut.status == 1)
+        #expect(fullOut.stderr.contains("\(small.path) has ") && fullOut.stderr.contains(" MiB free; this plot needs about 17 MiB there"), "\(fullOut.stderr)")
+        let fullTmp = try Tool.run(["create", "-k", "20", "--memory", "60M", "--tmp", small.path, "--out", dir.path], tool: "plotter")
+        #expect(fullTmp.status == 1)
+        #expect(fullTmp.stderr.contains("\(small.path) has ") && fullTmp.stderr.contains(" MiB free; this plot needs about 80 MiB there"), "\(fullTmp.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["small"])
+    }
 }
