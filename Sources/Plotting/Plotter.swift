@@ -77,6 +77,7 @@ public enum Plotter {
 
     public static func create(_ request: PlotRequest, progress: @escaping (PlotEvent) -> Void = { _ in }) throws(PlotterError) -> PlotResult {
         guard supportedK.contains(request.k) else { throw .unsupportedK(request.k, supported: supportedK) }
+        PageReuse.keepFreedPages()
         guard let plan = SpillPlan(k: request.k, memoryLimit: request.memoryLimit) else {
             throw .memoryTooSmall(k: request.k, limit: request.memoryLimit, needed: SpillPlan.minimumBytes(k: request.k))
         }
