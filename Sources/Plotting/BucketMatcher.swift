@@ -29,8 +29,7 @@ struct BucketMatcher {
 
     /// Matches the buckets in `buckets` (each: bucket id and entry range, ascending, covering
     /// `y`), appending pairs (left, right) in order of left position, then m, then right position.
-    mutating func match(y: UnsafePointer<UInt64>, buckets: ArraySlice<Bucket>, next: Bucket?,
-                        left: inout [UInt32], right: inout [UInt32]) {
+    mutating func match(y: UnsafePointer<UInt64>, buckets: ArraySlice<Bucket>, next: Bucket?, into pairs: inout MatchPairs) {
         let kBC = Parameters.kBC, kC = UInt64(Parameters.kC)
         var all = Array(buckets)
         if let next { all.append(next) }
@@ -70,10 +69,7 @@ struct BucketMatcher {
                                     let n = count[target]
                                     if n != 0 {
                                         let first = start[target]
-                                        for j in 0..<UInt32(n) {
-                                            left.append(UInt32(p))
-                                            right.append(first + j)
-                                        }
+                                        for j in 0..<UInt32(n) { pairs.append(UInt32(p), first + j) }
                                     }
                                 }
                             }

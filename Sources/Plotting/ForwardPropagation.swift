@@ -108,20 +108,27 @@ struct ForwardPropagation {
                         var matcher = BucketMatcher()
                         for part in slice {
                             let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
-                            var l = [UInt32](), r = [UInt32]()
                             let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
-                            l.reserveCapacity(estimate)
-                            r.reserveCapacity(estimate)
+                            var pairs = MatchPairs(capacity: estimate)
                             matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
-                                          next: hi < buckets.count ? buckets[hi] : nil, left: &l, right: &r)
+                                          next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                            let (l, r) = pairs.take()
                             ls[part] = l
                             rs[part] = r
                         }
                     }
                 }
             }
-            return (Array(lefts.joined()), Array(rights.joined()))
+            return (ForwardPropagation.concatenate(lefts), ForwardPropagation.concatenate(rights))
         }
+    }
+
+    /// The parts end to end (a plain copy each, unlike the generic `joined()`).
+    private static func concatenate(_ parts: [[UInt32]]) -> [UInt32] {
+        var all = [UInt32]()
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { all.append(contentsOf: part) }
+        return all
     }
 
     func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {

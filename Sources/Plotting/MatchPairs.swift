@@ -1,0 +1,47 @@
+/// The matches of a run of buckets, as (left, right) positions, in a buffer that grows by
+/// doubling: appending inside the matcher's innermost loop costs a store and a compare, with
+/// none of an array's uniqueness checks. Owns its memory: call `take()` once to copy the
+/// pairs out and free it.
+struct MatchPairs: ~Copyable {
+    private var left: UnsafeMutablePointer<UInt32>
+    private var right: UnsafeMutablePointer<UInt32>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        left = .allocate(capacity: self.capacity)
+        right = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        left.deallocate()
+        right.deallocate()
+    }
+
+    @inline(__always)
+    mutating func append(_ l: UInt32, _ r: UInt32) {
+        if count == capacity { grow() }
+        left[count] = l
+        right[count] = r
+        count += 1
+    }
+
+    private mutating func grow() {
+        let bigger = capacity * 2
+        let newLeft = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+        let newRight = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+        newLeft.moveInitialize(from: left, count: count)
+        newRight.moveInitialize(from: right, count: count)
+        left.deallocate()
+        right.deallocate()
+        left = newLeft
+        right = newRight
+        capacity = bigger
+    }
+
+    /// The pairs as arrays.
+    consuming func take() -> (left: [UInt32], right: [UInt32]) {
+        (Array(UnsafeBufferPointer(start: left, count: count)), Array(UnsafeBufferPointer(start: right, count: count)))
+    }
+}
