@@ -37,14 +37,20 @@ let package = Package(
 
         // The on-disk plot: one LMDB file, zstd-compressed parks with checksums.
         .target(name: "PlotStore", dependencies: ["CLMDB", "CZstd", "PoSpace"]),
+        // Forward propagation's hashing and matching: the CPU backend and the OpenCL backend,
+        // whose kernels (kernels/*.cl) are embedded at build time.
+        .target(name: "Compute", dependencies: ["PoSpace", "COpenCL"], swiftSettings: hotLoopSettings,
+                plugins: ["EmbedKernels"]),
+        .executableTarget(name: "KernelEmbedder"),
+        .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["KernelEmbedder"]),
         // Phases 1-4: from (k, plot id) to a plot file.
-        .target(name: "Plotting", dependencies: ["PoSpace", "PlotStore"], swiftSettings: hotLoopSettings),
+        .target(name: "Plotting", dependencies: ["PoSpace", "PlotStore", "Compute"], swiftSettings: hotLoopSettings),
         // Qualities and proofs from a plot.
         .target(name: "Proving", dependencies: ["PoSpace", "PlotStore", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: hotLoopSettings),
 
         .executableTarget(name: "plotter",
-                          dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace",
+                          dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "verify",
                           dependencies: ["PoSpace", "Proving", "PlotStore",
@@ -61,7 +67,8 @@ let package = Package(
 
         .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "CLITests", dependencies: ["PoSpace"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),

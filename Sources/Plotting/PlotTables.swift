@@ -1,20 +1,21 @@
+import Compute
 import Dispatch
 import PoSpace
 
 /// Phases 1–3 in memory: from (k, plot id) to the final tables of the plot.
 enum PlotTablesBuilder {
     /// Builds the final tables. `threads` only changes the speed, never the result.
-    static func build(k: Int, plotID: PlotID, threads: Int,
-                      progress: @escaping (PlotEvent) -> Void) -> LinePointTables {
+    static func build(k: Int, plotID: PlotID, threads: Int, backend: any ComputeBackend,
+                      progress: @escaping (PlotEvent) -> Void) throws(ComputeError) -> LinePointTables {
         var clock = PhaseClock(progress: progress)
         clock.start(1, "forward propagation")
-        let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads)
+        let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads, backend: backend)
         var tables = [ForwardTable]()
         tables.append(ForwardTable(table: 0, y: [], metadata: [], left: [], right: []))
-        tables.append(forward.tableOne())
+        tables.append(try forward.tableOne())
         progress(.tableFinished(phase: 1, table: 1, entries: tables[1].count, fraction: 1.0 / 7))
         for t in 2...7 {
-            tables.append(forward.nextTable(after: tables[t - 1]))
+            tables.append(try forward.nextTable(after: tables[t - 1]))
             // The next table needs only this one's y and metadata; keep just the pointers of older ones.
             tables[t - 1].y = []
             if t - 1 > 1 { tables[t - 1].metadata = [] }

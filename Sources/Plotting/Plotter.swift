@@ -1,3 +1,4 @@
+import Compute
 import Foundation
 import PlotStore
 import PoSpace
@@ -16,9 +17,12 @@ public struct PlotRequest: Sendable {
     public var memoryLimit: Int
     /// Folder for the spilled tables' temporary files (unlinked at once; nothing stays behind).
     public var temporaryDirectory: URL
+    /// Where F1, Fx and matching run (default: the CPU with `threads` threads). Never changes
+    /// the bytes of the plot.
+    public var backend: any ComputeBackend
 
     public init(k: Int, plotID: PlotID, memo: [UInt8], outputDirectory: URL, threads: Int,
-                memoryLimit: Int = .max, temporaryDirectory: URL? = nil) {
+                memoryLimit: Int = .max, temporaryDirectory: URL? = nil, backend: (any ComputeBackend)? = nil) {
         self.k = k
         self.plotID = plotID
         self.memo = memo
@@ -26,6 +30,7 @@ public struct PlotRequest: Sendable {
         self.threads = threads
         self.memoryLimit = memoryLimit
         self.temporaryDirectory = temporaryDirectory ?? outputDirectory
+        self.backend = backend ?? CPUBackend(threads: threads)
     }
 }
 
@@ -44,6 +49,7 @@ public enum PlotterError: Error, CustomStringConvertible {
     case memoryTooSmall(k: Int, limit: Int, needed: Int)
     case temporaryStorage(path: String, operation: String, code: Int32)
     case notEnoughSpace(path: String, needed: Int, available: Int)
+    case compute(ComputeError)
     case store(PlotStoreError)
 
     public var description: String {
@@ -56,6 +62,7 @@ public enum PlotterError: Error, CustomStringConvertible {
             "cannot \(operation) in the temporary folder \(path): \(String(cString: strerror(code)))"
         case .notEnoughSpace(let path, let needed, let available):
             "\(path) has \(available >> 20) MiB free; this plot needs about \(needed >> 20) MiB there"
+        case .compute(let e): e.description
         case .store(let e): e.description
         }
     }
@@ -128,6 +135,11 @@ public enum Plotter {
         }
     }
 
+    /// Runs `body`, turning the backend's errors into the plotter's.
+    static func computing<T>(_ body: () throws(ComputeError) -> T) throws(PlotterError) -> T {
+        do { return try body() } catch { throw .compute(error) }
+    }
+
     /// Runs `body`, turning the store's errors into the plotter's.
     static func storing<T>(_ body: () throws(PlotStoreError) -> T) throws(PlotterError) -> T {
         do { return try body() } catch { throw .store(error) }
@@ -135,7 +147,10 @@ public enum Plotter {
 
     private static func writeInMemory(_ request: PlotRequest, to writer: PlotWriter,
                                       progress: @escaping (PlotEvent) -> Void) throws(PlotterError) -> [Int] {
-        let tables = PlotTablesBuilder.build(k: request.k, plotID: request.plotID, threads: request.threads, progress: progress)
+        let tables = try computing { () throws(ComputeError) in
+            try PlotTablesBuilder.build(k: request.k, plotID: request.plotID, threads: request.threads,
+                                        backend: request.backend, progress: progress)
+        }
         var clock = PhaseClock(progress: progress)
         clock.start(4, "writing")
         let sizes = (1...6).map { tables.linePoints[$0].count } + [tables.f7.count]
@@ -165,7 +180,7 @@ public enum Plotter {
         let directory = request.temporaryDirectory
         var clock = PhaseClock(progress: progress)
         clock.start(1, "forward propagation")
-        let forward = ForwardPropagation(k: request.k, plotID: request.plotID, threads: request.threads)
+        let forward = ForwardPropagation(k: request.k, plotID: request.plotID, threads: request.threads, backend: request.backend)
         let tables = try SpilledForwardPropagation(forward: forward, bucketBits: bucketBits, directory: directory).run(progress: progress)
         clock.finish()
 

@@ -1,3 +1,4 @@
+import Compute
 import Foundation
 import PoSpace
 
@@ -52,8 +53,8 @@ struct SpilledForwardPropagation {
                 let matchTable = ForwardTable(table: t, y: Array(combined.y[..<matchable]),
                                               metadata: Array(combined.metadata[..<(matchable * combined.units)]),
                                               left: [], right: [])
-                var (left, right) = forward.matches(in: matchTable)
-                let (ys, meta) = forward.evaluate(matchTable, left: left, right: right)
+                var (left, right) = try Plotter.computing { () throws(ComputeError) in try forward.matches(in: matchTable) }
+                let (ys, meta) = try Plotter.computing { () throws(ComputeError) in try forward.evaluate(matchTable, left: left, right: right) }
                 let offset = UInt32(carryPosition)
                 for i in 0..<left.count { left[i] += offset; right[i] += offset }
                 try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
@@ -93,8 +94,14 @@ struct SpilledForwardPropagation {
         var xs = [UInt32](repeating: 0, count: chunk)
         var meta = [UInt64](repeating: 0, count: chunk)
         for start in stride(from: 0, to: n, by: chunk) {
-            ys.withUnsafeMutableBufferPointer { y in
-                xs.withUnsafeMutableBufferPointer { x in forward.tableOneEntries(start: start, y: y, x: x) }
+            let count = min(chunk, n - start)
+            try Plotter.computing { () throws(ComputeError) in
+                try ys.withUnsafeMutableBufferPointer { (y) throws(ComputeError) in
+                    try xs.withUnsafeMutableBufferPointer { (x) throws(ComputeError) in
+                        try forward.tableOneEntries(start: start, y: UnsafeMutableBufferPointer(rebasing: y[..<count]),
+                                                    x: UnsafeMutableBufferPointer(rebasing: x[..<count]))
+                    }
+                }
             }
             for i in 0..<chunk { meta[i] = UInt64(xs[i]) }
             try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in

@@ -18,6 +18,12 @@ public enum Matching {
         return (r % kC + kC - l % kC) % kC == (t * t) % kC
     }
 
+    /// The m of a pair that matches (`isMatch`): which of the left entry's 64 targets it is.
+    public static func m(yLeft: UInt64, yRight: UInt64) -> UInt64 {
+        let kBC = Parameters.kBC, kB = Parameters.kB, kC = Parameters.kC
+        return ((yRight % kBC) / kC + kB - (yLeft % kBC) / kC) % kB
+    }
+
     /// The 64 positions (`y mod kBC`) in the next bucket that match position `l` of a bucket
     /// with the given parity, one for each m.
     public static func targets(position l: UInt64, parity: UInt64) -> [UInt64] {

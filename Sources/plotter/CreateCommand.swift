@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compute
 import Foundation
 import Plotting
 import PoSpace
@@ -33,6 +34,9 @@ struct CreateCommand: ParsableCommand {
     @Option(help: "Folder for temporary files when the plot spills to disk (default: the output folder). They are unlinked at once, so nothing stays behind.")
     var tmp: String?
 
+    @Option(help: "Where F1, Fx and matching run: auto (the first OpenCL GPU, else the CPU), cpu, opencl (the first OpenCL device) or opencl:P:D (see `plotter devices`). The plot's bytes are the same on every device.")
+    var device: String = "auto"
+
     @Option(help: "Threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -50,17 +54,24 @@ struct CreateCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads: expected at least 1, got \(threads)") }
         if let plotID, PlotID(hex: plotID) == nil { throw ValidationError("--plot-id: expected 64 hex digits, got '\(plotID)'") }
         guard Hex.decode(memo) != nil else { throw ValidationError("--memo: expected hex digits, got '\(memo)'") }
+        guard DeviceChoice(device) != nil else { throw ValidationError("--device: expected auto, cpu, opencl or opencl:P:D, got '\(device)'") }
         if let memory, MemorySize.parse(memory) == nil { throw ValidationError("--memory: expected a size like 512M or 4G, got '\(memory)'") }
     }
 
     func run() throws {
         let id = plotID.flatMap { PlotID(hex: $0) } ?? PlotID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
         let limit = memory.flatMap(MemorySize.parse) ?? MemorySize.defaultLimit
+        let chosen: (backend: any ComputeBackend, note: String)
+        do { chosen = try DeviceChoice(device)!.backend(threads: threads) } catch {
+            Output.error("error: \(error.description)")
+            throw ExitCode(1)
+        }
         let request = PlotRequest(k: k, plotID: id, memo: Hex.decode(memo) ?? [],
                                   outputDirectory: URL(fileURLWithPath: out), threads: threads,
-                                  memoryLimit: limit, temporaryDirectory: tmp.map { URL(fileURLWithPath: $0) })
+                                  memoryLimit: limit, temporaryDirectory: tmp.map { URL(fileURLWithPath: $0) },
+                                  backend: chosen.backend)
         let reporter = ProgressReporter(json: json, k: k, plotID: id)
-        reporter.start(threads: threads, memoryLimit: limit, plan: SpillPlan(k: k, memoryLimit: limit))
+        reporter.start(threads: threads, memoryLimit: limit, plan: SpillPlan(k: k, memoryLimit: limit), device: chosen.note)
         do {
             let result = try Plotter.create(request, progress: reporter.handle)
             reporter.finish(result)

@@ -20,7 +20,7 @@ final class ProgressReporter: @unchecked Sendable {
         self.plotID = plotID
     }
 
-    func start(threads: Int, memoryLimit: Int, plan: SpillPlan?) {
+    func start(threads: Int, memoryLimit: Int, plan: SpillPlan?, device: String) {
         let how = switch plan {
         case .inMemory: "in memory"
         case .spill(let bits): "spilling to disk in \(1 << bits) buckets"
@@ -28,9 +28,10 @@ final class ProgressReporter: @unchecked Sendable {
         }
         if json {
             Output.json(["event": "start", "k": k, "plot_id": plotID.hex, "threads": threads, "memory_limit": memoryLimit,
-                         "plan": how])
+                         "plan": how, "device": device])
         } else {
             Output.error("plotting k = \(k), plot id \(plotID.hex), \(threads) threads, \(how) (memory limit \(memoryLimit >> 20) MiB)")
+            Output.error("hashing and matching on: \(device)")
         }
     }
 

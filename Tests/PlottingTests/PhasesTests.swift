@@ -1,3 +1,4 @@
+import Compute
 import Crypto
 import Foundation
 @testable import Plotting
@@ -17,7 +18,7 @@ import Testing
 
     @Test func k21ReproducesTheReferenceProofs() throws {
         let plotID = PlotID(hex: "05683404333717545b0a6f0c0dde9710e4d3fe2d5cc6cc0a090a0b818bab0f17")!
-        let tables = PlotTablesBuilder.build(k: 21, plotID: plotID, threads: 2, progress: { _ in })
+        let tables = try PlotTablesBuilder.build(k: 21, plotID: plotID, threads: 2, backend: CPUBackend(threads: 2), progress: { _ in })
         let prover = Prover(source: InMemoryPlot(k: 21, plotID: plotID, tables: tables))
         var lines = [String]()
         for i in 0..<UInt32(100) {
@@ -71,7 +72,7 @@ import Testing
 
     @Test(arguments: rows.filter { $0.k <= 20 || slow })
     func countsMatchChiapos(_ row: Row) throws {
-        let tables = PlotTablesBuilder.build(k: row.k, plotID: row.plotID, threads: 2, progress: { _ in })
+        let tables = try PlotTablesBuilder.build(k: row.k, plotID: row.plotID, threads: 2, backend: CPUBackend(threads: 2), progress: { _ in })
         let prover = Prover(source: InMemoryPlot(k: row.k, plotID: row.plotID, tables: tables))
         var found = 0
         for i in 0..<UInt32(row.challenges) {

@@ -1,3 +1,4 @@
+import Compute
 import Foundation
 @testable import Plotting
 import PlotStore
@@ -42,7 +43,7 @@ import Testing
         #expect(file.plotID == Self.plotID)
         #expect(file.header.memo == "010203")
         #expect(file.header.tableSizes == result.tableSizes)
-        let tables = PlotTablesBuilder.build(k: 18, plotID: Self.plotID, threads: 2, progress: { _ in })
+        let tables = try PlotTablesBuilder.build(k: 18, plotID: Self.plotID, threads: 2, backend: CPUBackend(threads: 2), progress: { _ in })
         let stored = try Self.answers(Prover(source: file), count: 100)
         let memory = try Self.answers(Prover(source: InMemoryPlot(k: 18, plotID: Self.plotID, tables: tables)), count: 100)
         #expect(stored.count == 95)  // plot_counts.csv

@@ -1,0 +1,79 @@
+import PoSpace
+
+/// Forward propagation's hashing and matching in Swift on the CPU's cores: F1 from the
+/// keystream generated block after block, Fx in eight hash lanes, matching in `BucketMatcher`.
+public struct CPUBackend: ComputeBackend {
+    public let threads: Int
+
+    public init(threads: Int) { self.threads = max(1, threads) }
+
+    public var description: String { "CPU, \(threads) thread\(threads == 1 ? "" : "s")" }
+
+    public func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
+        let f1 = F1(k: k, plotID: plotID)
+        let chunk = 1 << 14
+        Parallel.forEachSlice(count: (ys.count + chunk - 1) / chunk, threads: threads) { chunks in
+            for c in chunks {
+                let from = c * chunk
+                f1.evaluateRange(start: UInt64(start + from), count: min(chunk, ys.count - from), into: ys.baseAddress! + from)
+            }
+        }
+    }
+
+    public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+                   outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) {
+        let n = left.count
+        let inUnits = previous.units, outUnits = Parameters.metadataUnits(ofTable: table)
+        let fx = Fx(k: k, table: table)
+        let chunk = 1024
+        Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+            // Gather each pair's inputs next to each other, then hash them in lanes.
+            let yIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk)
+            let metaIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk * 2 * max(1, inUnits))
+            var spare: UInt64 = 0
+            defer { yIn.deallocate(); metaIn.deallocate() }
+            for c in chunks {
+                let start = c * chunk, count = min(chunk, n - start)
+                previous.gather(left: left, right: right, range: start..<(start + count), y: yIn, meta: metaIn)
+                withUnsafeMutablePointer(to: &spare) { spareOut in
+                    fx.evaluate(count: count, y: yIn, yStride: 1,
+                                left: metaIn, right: metaIn + inUnits, metaStride: 2 * inUnits,
+                                outY: outY.baseAddress! + start,
+                                outMeta: outUnits > 0 ? outMeta.baseAddress! + start * outUnits : spareOut,
+                                outMetaStride: outUnits)
+                }
+            }
+        }
+    }
+
+    public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {
+        let buckets = Bucket.split(y)
+        let parts = max(1, min(threads * 4, buckets.count))
+        var lefts = [[UInt32]](repeating: [], count: parts)
+        var rights = [[UInt32]](repeating: [], count: parts)
+        lefts.withUnsafeMutableBufferPointer { ls in
+            rights.withUnsafeMutableBufferPointer { rs in
+                Parallel.forEachSlice(count: parts, threads: threads) { slice in
+                    var matcher = BucketMatcher()
+                    for part in slice {
+                        let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+                        let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
+                        var pairs = MatchPairs(capacity: estimate)
+                        matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
+                                      next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                        (ls[part], rs[part]) = pairs.take()
+                    }
+                }
+            }
+        }
+        return (Self.concatenate(lefts), Self.concatenate(rights))
+    }
+
+    /// The parts end to end (a plain copy each, unlike the generic `joined()`).
+    static func concatenate(_ parts: [[UInt32]]) -> [UInt32] {
+        var all = [UInt32]()
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { all.append(contentsOf: part) }
+        return all
+    }
+}

@@ -1,0 +1,56 @@
+import PoSpace
+
+/// The heavy hashing and matching of forward propagation (phase 1), wherever it runs. The
+/// phases call these three operations and never learn which backend answers; every backend
+/// gives exactly the same values in the same order, so plots are byte-identical.
+public protocol ComputeBackend: Sendable {
+    /// What runs the work, for logs and progress ("CPU, 8 threads", a device name).
+    var description: String { get }
+
+    /// f1(x) of every x in `start ..< start + ys.count` into `ys`.
+    func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError)
+
+    /// f_table of every matched pair (`left[i]`, `right[i]`, positions in the previous table
+    /// with its y and `metadataUnits(ofTable: table - 1)` units an entry): the new y into
+    /// `outY[i]` and the collated units (`metadataUnits(ofTable: table)` an entry) into `outMeta`.
+    func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+            outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError)
+
+    /// Every match between adjacent kBC groups of a y-sorted table, ordered by left position,
+    /// then m, then right position.
+    func matches(y: UnsafeBufferPointer<UInt64>) throws(ComputeError) -> (left: [UInt32], right: [UInt32])
+}
+
+/// A table's y values and metadata, as the backends read them.
+public struct TableColumns {
+    public let y: UnsafeBufferPointer<UInt64>
+    public let metadata: UnsafeBufferPointer<UInt64>
+    public let units: Int
+
+    public init(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt64>, units: Int) {
+        self.y = y
+        self.metadata = metadata
+        self.units = units
+    }
+
+    /// Puts pairs `range` side by side for hashing: y of the left input into `y[j]`, the left
+    /// then the right input's units into `meta[j · 2·units ...]`.
+    @inlinable
+    public func gather(left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, range: Range<Int>,
+                       y out: UnsafeMutablePointer<UInt64>, meta: UnsafeMutablePointer<UInt64>) {
+        for (j, i) in range.enumerated() {
+            let a = Int(left[i]), b = Int(right[i])
+            out[j] = y[a]
+            for u in 0..<units {
+                meta[j * 2 * units + u] = metadata[a * units + u]
+                meta[j * 2 * units + units + u] = metadata[b * units + u]
+            }
+        }
+    }
+}
+
+/// Why a backend could not do its work.
+public struct ComputeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
