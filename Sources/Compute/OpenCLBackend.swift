@@ -19,7 +19,13 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
 
     /// Creates a context and queue on `device` and builds the kernels; a build failure carries
     /// the compiler's log.
-    public init(device: OpenCLDeviceInfo) throws(ComputeError) {
+    public convenience init(device: OpenCLDeviceInfo) throws(ComputeError) {
+        // The largest per-item buffer is Fx's input: y and up to 2·4 metadata units.
+        try self.init(device: device, sliceLimit: max(1 << 16, min(1 << 22, device.maxAllocation / (9 * 8))))
+    }
+
+    /// `sliceLimit`: the most items one kernel launch takes (tests use small slices).
+    init(device: OpenCLDeviceInfo, sliceLimit: Int) throws(ComputeError) {
         self.device = device
         var status: cl_int = CL_SUCCESS
         var id: cl_device_id? = device.device
@@ -42,7 +48,7 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
             throw error
         }
         var made = [String: cl_kernel]()
-        for name in ["chacha8_blocks", "f1_extract", "fx", "match_count", "match_write"] {
+        for name in ["chacha8_blocks", "f1_extract", "fx", "match_slots", "match_count", "match_write"] {
             guard let kernel = clCreateKernel(program, name, &status) else {
                 made.values.forEach { clReleaseKernel($0) }
                 clReleaseProgram(program)
@@ -54,8 +60,7 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
             made[name] = kernel
         }
         kernels = made
-        // The largest per-item buffer is Fx's input: y and up to 2·4 metadata units.
-        sliceLimit = max(1 << 16, min(1 << 22, device.maxAllocation / (9 * 8)))
+        self.sliceLimit = sliceLimit
     }
 
     deinit {
@@ -158,27 +163,34 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
             // Whole groups up to the slice limit as left sides, plus the group after them.
             var last = first
             while last + 1 < groups.count, groups[last + 1].range.upperBound - groups[first].range.lowerBound <= sliceLimit { last += 1 }
-            let withNext = min(last + 1, groups.count - 1)
-            let base = groups[first].range.lowerBound
+            let slice = groups[first...min(last + 1, groups.count - 1)]
+            let base = slice.first!.range.lowerBound
             let leftCount = groups[last].range.upperBound - base
-            let entries = groups[withNext].range.upperBound - base
-            var starts = [UInt32](), groupOf = [UInt32](repeating: 0, count: leftCount)
-            for (g, group) in groups[first...withNext].enumerated() {
+            let entries = slice.last!.range.upperBound - base
+            var starts = [UInt32](), ids = [UInt64](), groupOf = [UInt32](repeating: 0, count: entries)
+            for (g, group) in slice.enumerated() {
                 starts.append(UInt32(group.range.lowerBound - base))
-                if g <= last - first { for i in group.range { groupOf[i - base] = UInt32(g) } }
+                ids.append(group.id)
+                for i in group.range { groupOf[i - base] = UInt32(g) }
             }
             starts.append(UInt32(entries))
-            let sliceGroups = UInt32(starts.count - 1)
 
             let yBuffer = try DeviceBuffer(context: context, bytes: entries * 8)
-            let groupOfBuffer = try DeviceBuffer(context: context, bytes: leftCount * 4)
+            let groupOfBuffer = try DeviceBuffer(context: context, bytes: entries * 4)
+            let idsBuffer = try DeviceBuffer(context: context, bytes: ids.count * 8)
             let startsBuffer = try DeviceBuffer(context: context, bytes: starts.count * 4)
+            let slotsBuffer = try DeviceBuffer(context: context, bytes: slice.count * OpenCLBackend.slotWords * 4)
             let countsBuffer = try DeviceBuffer(context: context, bytes: leftCount * 4)
             try write(Array(y[base..<(base + entries)]), to: yBuffer)
             try write(groupOf, to: groupOfBuffer)
+            try write(ids, to: idsBuffer)
             try write(starts, to: startsBuffer)
-            try run("match_count", items: leftCount, .u32(UInt32(leftCount)), .buffer(yBuffer), .buffer(groupOfBuffer),
-                    .buffer(startsBuffer), .u32(sliceGroups), .buffer(countsBuffer))
+            try write([UInt32](repeating: 0, count: slice.count * OpenCLBackend.slotWords), to: slotsBuffer)
+            try run("match_slots", items: entries, .u32(UInt32(entries)), .buffer(yBuffer), .buffer(groupOfBuffer),
+                    .buffer(idsBuffer), .buffer(slotsBuffer))
+            let groupArguments: [Argument] = [.buffer(yBuffer), .buffer(groupOfBuffer), .buffer(idsBuffer), .buffer(startsBuffer),
+                                              .u32(UInt32(slice.count)), .buffer(slotsBuffer)]
+            try run("match_count", items: leftCount, [.u32(UInt32(leftCount))] + groupArguments + [.buffer(countsBuffer)])
             var counts = [UInt32](repeating: 0, count: leftCount)
             try counts.withUnsafeMutableBufferPointer { (c) throws(ComputeError) in try read(countsBuffer, into: c) }
             var offsets = [UInt32](repeating: 0, count: leftCount)
@@ -191,32 +203,23 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
                 let offsetsBuffer = try DeviceBuffer(context: context, bytes: leftCount * 4)
                 let rightBuffer = try DeviceBuffer(context: context, bytes: total * 4)
                 try write(offsets, to: offsetsBuffer)
-                try run("match_write", items: leftCount, .u32(UInt32(leftCount)), .buffer(yBuffer), .buffer(groupOfBuffer),
-                        .buffer(startsBuffer), .u32(sliceGroups), .buffer(offsetsBuffer), .buffer(rightBuffer))
+                try run("match_write", items: leftCount,
+                        [.u32(UInt32(leftCount))] + groupArguments + [.buffer(offsetsBuffer), .buffer(rightBuffer)])
                 var rights = [UInt32](repeating: 0, count: total)
                 try rights.withUnsafeMutableBufferPointer { (r) throws(ComputeError) in try read(rightBuffer, into: r) }
-                // The kernel lists each entry's matches by right position; the CPU matcher's order
-                // is by m first (the 64 targets in turn), then right position.
-                for i in 0..<leftCount where counts[i] > 0 {
-                    let at = Int(offsets[i]), n = Int(counts[i])
-                    var mine = Array(rights[at..<(at + n)])
-                    if n > 1 {
-                        let yl = y[base + i]
-                        mine.sort { a, b in
-                            let ma = Matching.m(yLeft: yl, yRight: y[base + Int(a)]), mb = Matching.m(yLeft: yl, yRight: y[base + Int(b)])
-                            return ma != mb ? ma < mb : a < b
-                        }
-                    }
-                    for r in mine {
-                        left.append(UInt32(base + i))
-                        right.append(UInt32(base) + r)
-                    }
+                left.reserveCapacity(left.count + total)
+                right.reserveCapacity(right.count + total)
+                for i in 0..<leftCount {
+                    for j in 0..<Int(counts[i]) { left.append(UInt32(base + i)); right.append(UInt32(base) + rights[Int(offsets[i]) + j]) }
                 }
             }
             first = last + 1
         }
         return (left, right)
     }
+
+    /// Words of one group's slot bitmap (`SLOT_WORDS` in match.cl).
+    private static let slotWords = (Int(Parameters.kBC) + 31) / 32
 
     // MARK: Plumbing
 
@@ -226,8 +229,12 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
         case u64(UInt64)
     }
 
-    /// Sets the arguments of kernel `name`, runs it over `items` work items and waits.
     private func run(_ name: String, items: Int, _ arguments: Argument...) throws(ComputeError) {
+        try run(name, items: items, arguments)
+    }
+
+    /// Sets the arguments of kernel `name`, runs it over `items` work items and waits.
+    private func run(_ name: String, items: Int, _ arguments: [Argument]) throws(ComputeError) {
         guard items > 0 else { return }
         let kernel = kernels[name]!
         for (index, argument) in arguments.enumerated() {

@@ -16,10 +16,14 @@ enum Tool {
         let stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, tool: String = "verify") throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, tool: String = "verify",
+                    environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = executable(tool)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = repoRoot
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

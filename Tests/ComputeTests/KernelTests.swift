@@ -1,0 +1,124 @@
+@testable import Compute
+import PoSpace
+import Testing
+
+/// The OpenCL kernels (run here on POCL, the CPU OpenCL driver) against the Swift
+/// implementation: F1, Fx for every table, and matching, at the smallest and largest k the
+/// f functions take, in slices small enough that every operation crosses slice boundaries.
+@Suite(.serialized) struct KernelTests {
+    /// One backend for the suite: building the kernels takes POCL a few seconds.
+    static let device: OpenCLDeviceInfo? = (try? OpenCLDevices.all())?.first
+    static let backend: OpenCLBackend? = device.flatMap { try? OpenCLBackend(device: $0, sliceLimit: 1000) }
+    /// The same with the slices a plot gets.
+    static let wholeSlices: OpenCLBackend? = device.flatMap { try? OpenCLBackend(device: $0) }
+    static let cpu = CPUBackend(threads: 2)
+
+    static func openCL(smallSlices: Bool = true) throws -> OpenCLBackend {
+        try #require(device != nil, "no OpenCL device: install pocl-opencl-icd (tools/setup does)")
+        return try #require(smallSlices ? backend : wholeSlices, "the kernels did not build")
+    }
+
+    /// Deterministic pseudo-random values (SplitMix64).
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func bits(_ n: Int) -> UInt64 { n == 64 ? next() : next() & ((1 << UInt64(n)) - 1) }
+    }
+
+    static let plotID = PlotID(hex: "0568c1e4b0a3f4ec5a4a10c9dd8c7b4c3f3a3b7d0b4a4b2c1e0f1f2f3f4f5f6f")!
+
+    @Test(arguments: [(18, 0), (18, (1 << 18) - 2500), (33, 123_456_789), (50, (1 << 50) - 2500)])
+    func f1MatchesSwift(k: Int, start: Int) throws {
+        let gpu = try Self.openCL()
+        var expected = [UInt64](repeating: 0, count: 2500), actual = expected
+        expected.withUnsafeMutableBufferPointer { Self.cpu.f1(k: k, plotID: Self.plotID, start: start, into: $0) }
+        try actual.withUnsafeMutableBufferPointer { try gpu.f1(k: k, plotID: Self.plotID, start: start, into: $0) }
+        #expect(actual == expected)
+        // And the Swift range form agrees with f1 one x at a time.
+        let f1 = F1(k: k, plotID: Self.plotID)
+        #expect(expected[7] == f1(UInt64(start + 7)))
+    }
+
+    @Test(arguments: [18, 29, 50])
+    func fxMatchesSwiftForEveryTable(k: Int) throws {
+        let gpu = try Self.openCL()
+        var random = Random(state: UInt64(k))
+        for table in 2...7 {
+            let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
+            let entries = 600, pairs = 2300
+            let y = (0..<entries).map { _ in random.bits(k + Parameters.extraBits) }
+            let meta = (0..<(entries * inUnits)).map { _ in random.bits(k) }
+            let left = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+            let right = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+            var expectedY = [UInt64](repeating: 0, count: pairs), actualY = expectedY
+            var expectedMeta = [UInt64](repeating: 0, count: pairs * outUnits), actualMeta = expectedMeta
+            try y.withUnsafeBufferPointer { y in
+                try meta.withUnsafeBufferPointer { meta in
+                    try left.withUnsafeBufferPointer { l in
+                        try right.withUnsafeBufferPointer { r in
+                            let columns = TableColumns(y: y, metadata: meta, units: inUnits)
+                            expectedY.withUnsafeMutableBufferPointer { oy in
+                                expectedMeta.withUnsafeMutableBufferPointer { om in
+                                    Self.cpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
+                                }
+                            }
+                            try actualY.withUnsafeMutableBufferPointer { oy in
+                                try actualMeta.withUnsafeMutableBufferPointer { om in
+                                    try gpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(actualY == expectedY, "k = \(k), table \(table): y")
+            #expect(actualMeta == expectedMeta, "k = \(k), table \(table): metadata")
+        }
+    }
+
+    /// Table 1 of a real plot (k = 18): every match, in the CPU matcher's order.
+    @Test func matchesEqualTheCPUMatcher() throws {
+        let gpu = try Self.openCL(smallSlices: false)
+        let k = 18
+        var y = [UInt64](repeating: 0, count: 1 << k)
+        y.withUnsafeMutableBufferPointer { Self.cpu.f1(k: k, plotID: Self.plotID, start: 0, into: $0) }
+        y.sort()
+        let (expected, actual) = try y.withUnsafeBufferPointer { ys in (Self.cpu.matches(y: ys), try gpu.matches(y: ys)) }
+        #expect(expected.left.count > 200_000)
+        #expect(actual.left == expected.left)
+        #expect(actual.right == expected.right)
+    }
+
+    /// Hand-made groups: repeated y values, a group with no neighbour, several matches per entry.
+    @Test func matchesHandleDuplicatesAndGaps() throws {
+        let gpu = try Self.openCL()
+        let kBC = Parameters.kBC
+        var y = [UInt64]()
+        var random = Random(state: 7)
+        for group in [UInt64(4), 5, 6, 9, 10] {
+            for _ in 0..<300 { y.append(group * kBC + random.next() % kBC) }
+        }
+        y += Array(repeating: 10 * kBC + 77, count: 5)  // duplicates: each matching left entry matches all five
+        y.sort()
+        let (expected, actual) = try y.withUnsafeBufferPointer { ys in (Self.cpu.matches(y: ys), try gpu.matches(y: ys)) }
+        #expect(!expected.left.isEmpty)
+        #expect(actual.left == expected.left)
+        #expect(actual.right == expected.right)
+        // Every pair really matches.
+        for (l, r) in zip(actual.left, actual.right) { #expect(Matching.isMatch(yLeft: y[Int(l)], yRight: y[Int(r)])) }
+    }
+
+    @Test func deviceChoicesParse() {
+        #expect(DeviceChoice("auto") == .auto)
+        #expect(DeviceChoice("cpu") == .cpu)
+        #expect(DeviceChoice("opencl") == .anyOpenCL)
+        #expect(DeviceChoice("opencl:1:2") == .opencl(platform: 1, device: 2))
+        for bad in ["gpu", "opencl:1", "opencl:a:b", "opencl:-1:0", ""] { #expect(DeviceChoice(bad) == nil) }
+    }
+}
