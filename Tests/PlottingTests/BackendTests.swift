@@ -31,4 +31,33 @@ import Testing
         let limit = SpillTests.limit(k: 18, bucketBits: 4)
         #expect(try Self.plot(k: 18, backend: gpu, memoryLimit: limit) == Self.plot(k: 18, backend: CPUBackend(threads: 1)))
     }
+
+    /// A backend that fails part way, as a device that runs out of resources or is lost would.
+    struct FailingBackend: ComputeBackend {
+        let cpu = CPUBackend(threads: 1)
+        var description: String { "a device that fails at table 4" }
+        func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
+            cpu.f1(k: k, plotID: plotID, start: start, into: ys)
+        }
+        func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+                outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError) {
+            guard table < 4 else { throw ComputeError("OpenCL clEnqueueNDRangeKernel(fx) failed: out of resources (-5)") }
+            cpu.fx(k: k, table: table, previous: previous, left: left, right: right, outY: outY, outMeta: outMeta)
+        }
+        func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) { cpu.matches(y: y) }
+    }
+
+    @Test(arguments: [Int.max, SpillTests.limit(k: 18, bucketBits: 4)])
+    func aDeviceErrorStopsThePlotAndLeavesNoFile(memoryLimit: Int) throws {
+        let dir = try PlotFileTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect {
+            try Plotter.create(PlotRequest(k: 18, plotID: PlotFileTests.plotID, memo: [], outputDirectory: dir, threads: 1,
+                                           memoryLimit: memoryLimit, backend: FailingBackend()))
+        } throws: { error in
+            guard case .compute(let e) = error as? PlotterError else { return false }
+            return e.description.contains("out of resources") && "\(error)".contains("clEnqueueNDRangeKernel(fx)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
 }
