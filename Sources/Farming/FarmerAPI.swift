@@ -56,9 +56,6 @@ public enum FarmerAPI {
     private static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int,
                                              metrics: FarmerMetrics) async throws -> T {
         do {
-            if let length = request.headers[.contentType], !length.lowercased().hasPrefix("application/json") {
-                throw APIError(.unsupportedMediaType, field: "Content-Type", message: "expected application/json, got \(length)")
-            }
             let buffer: ByteBuffer
             do {
                 buffer = try await request.body.collect(upTo: limit)
