@@ -60,7 +60,7 @@ final class FarmerProcess {
 
     init(arguments: [String], environment: [String: String] = [:]) throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("farmer-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = Tools.executable("farmer")
         process.arguments = ["--listen", "127.0.0.1:0", "--rescan-interval", "0.2"] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DAYLIGHT_FARMER_") }
@@ -84,7 +84,8 @@ final class FarmerProcess {
         guard let port else {
             process.waitUntilExit()
             throw NSError(domain: "FarmerProcess", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "farmer did not start: \(String(decoding: seen, as: UTF8.self)) \(logText)"])
+                          userInfo: [NSLocalizedDescriptionKey: "farmer did not start: \(String(decoding: seen, as: UTF8.self)) "
+                                      + ((try? String(contentsOf: log, encoding: .utf8)) ?? "")])
         }
         self.port = port
     }
