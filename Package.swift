@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "CLITests", dependencies: ["PoSpace"]),
-        .testTarget(name: "FarmingTests", dependencies: ["Farming", "PoSpace"], exclude: ["chia_rules.py"]),
+        .testTarget(name: "FarmingTests", dependencies: ["Farming", "PoSpace", .product(name: "Crypto", package: "swift-crypto")], exclude: ["chia_rules.py"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),
     ],
     swiftLanguageModes: [.v6]

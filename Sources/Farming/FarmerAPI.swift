@@ -15,6 +15,10 @@ public enum FarmerAPI {
         let metrics = farmer.metrics
         let maxBody = configuration.maxBodyBytes
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MethodNotAllowedMiddleware(allowed: [
+            "/v1/signage-points": [.post], "/v1/qualities": [.post], "/v1/proofs": [.post],
+            "/v1/plots": [.get], "/healthz": [.get], "/metrics": [.get],
+        ]))
         if let token = configuration.bearerToken {
             router.add(middleware: BearerTokenMiddleware(token: token, exempt: ["/healthz"]) { error in
                 metrics.errorCounter(error.kind).increment()

@@ -53,11 +53,12 @@ struct RequestFields {
         guard let text = try? container.decode(String.self, forKey: Key(stringValue: name)) else {
             throw APIError(field: name, message: "expected a string of 64 hex digits")
         }
-        do {
-            return try V.parse(text, field: name)
-        } catch {
-            throw APIError(field: name, message: "expected \(error.expected), got \(error.got)")
+        // Exactly 64 hex digits: no prefix, no spaces (stricter than the command-line parser).
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ $0.isHexDigit }), let value = V(hex: text) else {
+            let shown = text.count > 24 ? String(text.prefix(21)) + "..." : text
+            throw APIError(field: name, message: "expected 64 hex digits, got '\(shown)' (\(text.count) characters)")
         }
+        return value
     }
 
     /// A non-negative integer within `range`.
@@ -76,8 +77,8 @@ struct RequestFields {
         return value
     }
 
-    /// An integer of up to 128 bits: a JSON number, or a string of decimal digits (for clients
-    /// whose JSON numbers stop at 2^53 or 2^64).
+    /// An integer of up to 128 bits: a JSON number up to 2^64 − 1, or a string of decimal digits
+    /// (JSON numbers past 2^64 are not read exactly by every parser, this one included).
     func optionalWideInteger(_ name: String, in range: ClosedRange<UInt128>) throws(APIError) -> UInt128? {
         guard present(name) else { return nil }
         let key = Key(stringValue: name)
@@ -85,23 +86,19 @@ struct RequestFields {
         if let small = try? container.decode(UInt64.self, forKey: key) {
             value = UInt128(small)
         } else if let text = try? container.decode(String.self, forKey: key) {
-            value = text.allSatisfy(\.isASCII) ? UInt128(text, radix: 10) : nil
-        } else if let decimal = try? container.decode(Decimal.self, forKey: key), decimal.isFinite,
-                  decimal == decimal.rounded() {
-            value = UInt128("\(decimal)", radix: 10)
+            // Digits only, no leading zero: the pattern docs/openapi.yaml gives.
+            value = (1...39).contains(text.utf8.count) && text.utf8.first != 0x30
+                && text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+                ? UInt128(text, radix: 10) : nil
         }
         guard let value, range.contains(value) else {
             throw APIError(field: name, message: "expected an integer from \(range.lowerBound) to \(range.upperBound) "
-                           + "(a JSON number, or a string of decimal digits)")
+                           + "(a JSON number up to 2^64 - 1, or a string of decimal digits without leading zeros)")
         }
         return value
     }
 }
 
-private extension Decimal {
-    func rounded() -> Decimal {
-        var input = self, result = Decimal()
-        NSDecimalRound(&result, &input, 0, .plain)
-        return result
-    }
+private extension UInt8 {
+    var isHexDigit: Bool { (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self) }
 }

@@ -11,7 +11,7 @@ public struct SignagePoint: Sendable, Decodable {
     public var difficulty: UInt64
     public var subSlotIters: UInt64
     public var difficultyConstantFactor: UInt128
-    /// With `hardFork2Height`, turns on the phase-out of original-format plots.
+    /// With `hardFork2Height`, turns on the phase-out of original-format plots (one alone does nothing).
     public var prevTransactionBlockHeight: UInt32?
     public var hardFork2Height: UInt32?
 
@@ -39,10 +39,6 @@ public struct SignagePoint: Sendable, Decodable {
         let spHash: Hash32 = try f.bytes32("sp_hash")
         let previous = try f.optionalInteger("prev_transaction_block_height", in: 0...UInt64(UInt32.max))
         let fork = try f.optionalInteger("hard_fork2_height", in: 0...UInt64(UInt32.max))
-        if (previous == nil) != (fork == nil) {
-            throw APIError(field: previous == nil ? "prev_transaction_block_height" : "hard_fork2_height",
-                           message: "required when \(previous == nil ? "hard_fork2_height" : "prev_transaction_block_height") is given (the phase-out needs both)")
-        }
         self.init(challengeHash: try f.bytes32("challenge_hash"), spHash: spHash,
                   ccSPOutputHash: try f.optionalBytes32("cc_sp_output_hash"),
                   filterBits: Int(try f.integer("filter_bits", in: 0...256)),
