@@ -201,8 +201,9 @@ final class FarmerTests: XCTestCase {
     }
 
     func testPlotsAddedAndRemovedWithoutRestart() async throws {
-        let dir = try folder(with: [0])
-        let farmer = try FarmerProcess(arguments: ["--plots", dir.path])
+        // Two folders; the second holds another copy of plot 0, which is listed but farmed once.
+        let dir = try folder(with: [0]), second = try folder(with: [0])
+        let farmer = try FarmerProcess(arguments: ["--plots", "\(dir.path),\(second.path)"])
         let plot = Self.plots[3]
         let target = dir.appendingPathComponent(plot.path.lastPathComponent)
         // A plotter's temporary file is never farmed.
@@ -212,7 +213,9 @@ final class FarmerTests: XCTestCase {
         let added = try await farmer.waitForPlots { plots in plots.contains { $0["plot_id"] as? String == plot.id && $0["status"] as? String == "ok" } }
         XCTAssertTrue(added.contains { $0["plot_id"] as? String == plot.id && $0["status"] as? String == "ok" }, "\(added)")
         XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a new plot must be farmed within a few seconds")
-        XCTAssertEqual(added.count, 2, "the .partial file must not be listed")
+        XCTAssertEqual(added.count, 3, "the .partial file must not be listed")
+        XCTAssertEqual(added.filter { $0["plot_id"] as? String == Self.plots[0].id }.compactMap { $0["status"] as? String }.sorted(),
+                       ["duplicate", "ok"])
         var ids = Set<String>()
         for c in challenges {
             let answer = try await farmer.post("/v1/qualities", ["challenge": c])
@@ -223,7 +226,7 @@ final class FarmerTests: XCTestCase {
 
         try FileManager.default.removeItem(at: target)
         let removed = try await farmer.waitForPlots { plots in !plots.contains { $0["plot_id"] as? String == plot.id } }
-        XCTAssertEqual(removed.count, 1)
+        XCTAssertEqual(removed.count, 2)
         let answer = try await farmer.post("/v1/qualities", ["challenge": challenges[0]])
         XCTAssertEqual(answer.json["plots_checked"] as? Int, 1)
         XCTAssertEqual(farmer.stop(), 0)
