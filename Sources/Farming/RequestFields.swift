@@ -36,8 +36,10 @@ struct RequestFields {
         }
     }
 
+    /// Whether the body has the field; a `null` counts as present (and then fails as the wrong type),
+    /// since the API document does not allow null anywhere.
     private func present(_ name: String) -> Bool {
-        container.contains(Key(stringValue: name)) && (try? container.decodeNil(forKey: Key(stringValue: name))) == false
+        container.contains(Key(stringValue: name))
     }
 
     /// A 32-byte value given as 64 hex digits.

@@ -298,6 +298,7 @@ final class FarmerTests: XCTestCase {
             (sp, Data(String(decoding: with([:]), as: UTF8.self).replacingOccurrences(of: "37748736000", with: "18446744073709551616").utf8), 400, "sub_slot_iters"),
             (sp, with(["difficulty_constant_factor": "12x"]), 400, "difficulty_constant_factor"),
             (sp, with(["prev_transaction_block_height": "10"]), 400, "prev_transaction_block_height"),
+            (sp, Data(String(decoding: with([:]), as: UTF8.self).replacingOccurrences(of: "}", with: ", \"hard_fork2_height\": null}").utf8), 400, "hard_fork2_height"),
             (sp, with(["difficulty_constant_factor": 340_282_366_920_938_463_463_374_607_431_768_211_455.0]), 400, "difficulty_constant_factor"),
             (sp, with(["difficulty_constant_factor": "0147573952589676412928"]), 400, "difficulty_constant_factor"),
             (sp, with(["hard_fork2_height": 4_294_967_296, "prev_transaction_block_height": 1]), 400, "hard_fork2_height"),
@@ -318,7 +319,7 @@ final class FarmerTests: XCTestCase {
         let health = try await farmer.get("/healthz")
         XCTAssertEqual(health.status, 200)
         let metrics = String(decoding: try await farmer.get("/metrics").data, as: UTF8.self)
-        XCTAssertTrue(metrics.contains("daylight_farmer_errors_total{kind=\"bad_request\"} 22"), metrics)
+        XCTAssertTrue(metrics.contains("daylight_farmer_errors_total{kind=\"bad_request\"} 23"), metrics)
         XCTAssertEqual(farmer.stop(), 0)
     }
 
