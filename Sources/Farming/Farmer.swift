@@ -48,7 +48,7 @@ public final class Farmer: Sendable {
                                            quality: entry.quality, requiredIters: iters, proof: proof)
             }
         }
-        for (i, result) in outcome.finished.sorted(by: { $0.index < $1.index }) {
+        for (i, result) in outcome.finished {
             switch result {
             case .success(let qualities): answer.qualities += qualities
             case .failure(let error): answer.failedPlots.append(failed(passing[i].plot, error))
@@ -78,7 +78,7 @@ public final class Farmer: Sendable {
                 PlotQuality(plotID: plot.plotID, k: plot.k, index: $0.index, quality: $0.quality)
             }
         }
-        for (i, result) in outcome.finished.sorted(by: { $0.index < $1.index }) {
+        for (i, result) in outcome.finished {
             switch result {
             case .success(let qualities): answer.qualities += qualities
             case .failure(let error): answer.failedPlots.append(failed(plots[i], error))
