@@ -92,9 +92,9 @@ final class FarmerProcess {
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    /// Sends SIGTERM and returns the exit status.
-    func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    /// Sends `signal` (SIGTERM unless told) and returns the exit status.
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: log)
         return process.terminationStatus

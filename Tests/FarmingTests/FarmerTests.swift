@@ -181,6 +181,10 @@ final class FarmerTests: XCTestCase {
             XCTAssertEqual(answer["plots_passed"] as? Int, passCount[a])
             XCTAssertEqual(answer["plots_checked"] as? Int, 3)
         }
+        let metrics = String(decoding: try await farmer.get("/metrics").data, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("daylight_farmer_signage_points_total \(answers.count)\n"), metrics)
+        XCTAssertTrue(metrics.contains("daylight_farmer_plots_passed_filter_total \(passCount.reduce(0, +))\n"))
+        XCTAssertTrue(metrics.contains("daylight_farmer_proofs_found_total \(winners)\n"))
         XCTAssertGreaterThan(winners, 10)
         XCTAssertGreaterThan(losers, 10)
         XCTAssertGreaterThan(failedFilter, 5)
@@ -213,6 +217,11 @@ final class FarmerTests: XCTestCase {
         let added = try await farmer.waitForPlots { plots in plots.contains { $0["plot_id"] as? String == plot.id && $0["status"] as? String == "ok" } }
         XCTAssertTrue(added.contains { $0["plot_id"] as? String == plot.id && $0["status"] as? String == "ok" }, "\(added)")
         XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a new plot must be farmed within a few seconds")
+        let record = try XCTUnwrap(added.first { $0["plot_id"] as? String == plot.id })
+        XCTAssertEqual(record["k"] as? Int, 18)
+        XCTAssertEqual(record["format_version"] as? Int, 1)
+        XCTAssertEqual(record["path"] as? String, target.path)
+        XCTAssertEqual(record["bytes"] as? Int, try FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int)
         XCTAssertEqual(added.count, 3, "the .partial file must not be listed")
         XCTAssertEqual(added.filter { $0["plot_id"] as? String == Self.plots[0].id }.compactMap { $0["status"] as? String }.sorted(),
                        ["duplicate", "ok"])
@@ -340,7 +349,7 @@ final class FarmerTests: XCTestCase {
         XCTAssertEqual((plots.json["plots"] as? [[String: Any]])?.first?["plot_id"] as? String, Self.plots[1].id)
         let large = try await farmer.send("POST", "/v1/qualities", body: Data(repeating: 0x20, count: 5000), token: "s3cret")
         XCTAssertEqual(large.status, 413, "max_body_bytes from the config file applies")
-        XCTAssertEqual(farmer.stop(), 0)
+        XCTAssertEqual(farmer.stop(signal: SIGINT), 0, "SIGINT stops the farmer cleanly too")
     }
 
     func testBadSettingsExitWithStatus2() throws {
