@@ -7,6 +7,7 @@ import NIOCore
 /// SIGTERM or SIGINT, when it stops accepting, finishes requests in flight and returns.
 public enum FarmerServer {
     public static func run(configuration: FarmerConfiguration, logger: Logger) async throws {
+        raiseOpenFileLimit(logger: logger)
         let registry = PlotRegistry(directories: configuration.plotDirectories.map { URL(fileURLWithPath: $0) },
                                     logger: logger)
         let metrics = FarmerMetrics()
@@ -34,5 +35,17 @@ public enum FarmerServer {
         try await app.runService()
         await pool.shutdown()
         logger.info("stopped")
+    }
+
+    /// Every open plot holds file descriptors; a farm of thousands of plots needs more than the
+    /// usual soft limit of 1024, so take what the hard limit allows.
+    private static func raiseOpenFileLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        let before = limit.rlim_cur
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            logger.debug("raised the open-file limit", metadata: ["from": "\(before)", "to": "\(limit.rlim_max)"])
+        }
     }
 }
