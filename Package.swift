@@ -16,10 +16,16 @@ let package = Package(
         .library(name: "PoSpace", targets: ["PoSpace"]),
         .executable(name: "verify", targets: ["verify"]),
         .executable(name: "plotter", targets: ["plotter"]),
+        .executable(name: "farmer", targets: ["farmer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -49,11 +55,25 @@ let package = Package(
         .target(name: "Proving", dependencies: ["PoSpace", "PlotStore", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: hotLoopSettings),
 
+        // The long-running farmer: plot registry, Chia's signage-point rules, HTTP API, metrics.
+        .target(name: "Farming",
+                dependencies: ["PoSpace", "PlotStore", "Proving",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")]),
+
         .executableTarget(name: "plotter",
                           dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "verify",
                           dependencies: ["PoSpace", "Proving", "PlotStore",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "farmer",
+                          dependencies: ["Farming",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VerifyBenchmark",
                           dependencies: ["PoSpace"],
@@ -71,6 +91,7 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "CLITests", dependencies: ["PoSpace"]),
+        .testTarget(name: "FarmingTests", dependencies: ["Farming", "PoSpace", .product(name: "Crypto", package: "swift-crypto")], exclude: ["chia_rules.py"]),
         .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),
     ],
     swiftLanguageModes: [.v6]
