@@ -13,16 +13,8 @@ struct SpilledLinePoints {
     let bucketBits: Int
     let threads: Int
     let directory: URL
-    private let chunk = 1 << 20
-
-    init(tables: SpilledForwardTables, used: [EntryBits], k: Int, bucketBits: Int, threads: Int, directory: URL) {
-        self.tables = tables
-        self.used = used
-        self.k = k
-        self.bucketBits = bucketBits
-        self.threads = threads
-        self.directory = directory
-    }
+    /// Entries read from the pointer and y files at a time.
+    private static let chunk = 1 << 20
 
     /// Stores final tables 1–6 (phase 3) and returns, for every table-7 entry, its position in
     /// final table 6.
@@ -55,11 +47,11 @@ struct SpilledLinePoints {
             indexFiles.append(try SpillFile(in: directory))
         }
         // Line points of kept entries, in entry order, into buckets by their top bits.
-        var packed = [UInt64](repeating: 0, count: chunk)
-        var keys = [UInt64](repeating: 0, count: chunk)
-        var stagedKeys = keys, stagedIndices = [UInt32](repeating: 0, count: chunk)
-        for start in stride(from: 0, to: n, by: chunk) {
-            let count = min(chunk, n - start)
+        var packed = [UInt64](repeating: 0, count: Self.chunk)
+        var keys = [UInt64](repeating: 0, count: Self.chunk)
+        var stagedKeys = keys, stagedIndices = [UInt32](repeating: 0, count: Self.chunk)
+        for start in stride(from: 0, to: n, by: Self.chunk) {
+            let count = min(Self.chunk, n - start)
             try packed.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                 try tables.pointers[t + 1]!.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
             }
@@ -123,10 +115,10 @@ struct SpilledLinePoints {
     func writeTable7(positions: [UInt32], header: PlotHeader, to writer: PlotWriter) throws(PlotterError) {
         let n = tables.counts[7]
         var parks = Table7ParkWriter(positionBits: header.positionBits, threads: threads, writer: writer)
-        var ys = [UInt64](repeating: 0, count: chunk)
+        var ys = [UInt64](repeating: 0, count: Self.chunk)
         var f7 = [UInt64](), places = [UInt32]()
-        for start in stride(from: 0, to: n, by: chunk) {
-            let count = min(chunk, n - start)
+        for start in stride(from: 0, to: n, by: Self.chunk) {
+            let count = min(Self.chunk, n - start)
             try ys.withUnsafeMutableBufferPointer { (y) throws(PlotterError) in
                 try tables.y7.read(from: start, into: UnsafeMutableBufferPointer(rebasing: y[..<count]))
             }
