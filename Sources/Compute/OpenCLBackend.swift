@@ -248,7 +248,9 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
             }
             try OpenCLError.check(status, "clSetKernelArg(\(name), \(index))")
         }
-        var global = items
+        // A round global size lets the driver pick full work-groups (with an odd size some pick
+        // groups of one); every kernel ignores the work items past its count.
+        var global = (items + 255) / 256 * 256
         try OpenCLError.check(clEnqueueNDRangeKernel(queue, kernel, 1, nil, &global, nil, 0, nil, nil), "clEnqueueNDRangeKernel(\(name))")
         try OpenCLError.check(clFinish(queue), "clFinish(\(name))")
     }
