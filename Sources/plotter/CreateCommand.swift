@@ -13,10 +13,10 @@ struct CreateCommand: ParsableCommand {
             Plots (k \(Plotter.supportedK.lowerBound)–\(Plotter.supportedK.upperBound)) are built in memory when \
             they fit --memory (about 176 bytes per 2^k entries, e.g. 2.8 GiB at k = 24); otherwise the tables \
             spill in buckets to temporary files in --tmp (up to about 80 bytes per 2^k entries of disk, \
-            1.3 GiB at k = 24) and memory stays near the limit. The plot is written to \
+            1.3 GiB at k = 24) and memory stays under the limit. The plot is written to \
             plot-k<K>-<plot id>.lmdb in the output folder. The file appears under that name \
             only when complete and synced (a folder without room for it, about (k − 3)·2^k bytes, is refused at the start); an interrupted run leaves no such file, and a rerun starts clean. \
-            Equal k, plot id and memo give byte-identical plots whatever --threads says.
+            Equal k, plot id and memo give byte-identical plots whatever --threads, --memory or --device say.
             """)
 
     @Option(name: .customShort("k"), help: "Plot size: \(Plotter.supportedK.lowerBound) to \(Plotter.supportedK.upperBound).")
