@@ -85,14 +85,16 @@ let package = Package(
                           path: "Benchmarks/ProveBenchmark",
                           swiftSettings: hotLoopSettings),
 
-        .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace"], swiftSettings: hotLoopSettings),
-        .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore"]),
+        // A seeded generator the test targets share.
+        .target(name: "TestRandom", path: "Tests/Support/TestRandom"),
+        .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore", "TestRandom"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute"], swiftSettings: hotLoopSettings),
-        .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "CLITests", dependencies: ["PoSpace"]),
         .testTarget(name: "FarmingTests", dependencies: ["Farming", "PoSpace", .product(name: "Crypto", package: "swift-crypto")], exclude: ["chia_rules.py"]),
-        .testTarget(name: "InteropTests", dependencies: ["PoSpace"], exclude: ["chiapos_oracle.py"]),
+        .testTarget(name: "InteropTests", dependencies: ["PoSpace", "TestRandom"], exclude: ["chiapos_oracle.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 @testable import Compute
 import PoSpace
 import Testing
+import TestRandom
 
 /// The OpenCL kernels (run here on POCL, the CPU OpenCL driver) against the Swift
 /// implementation: F1, Fx for every table, and matching, at the smallest and largest k the
@@ -16,19 +17,6 @@ import Testing
     static func openCL(smallSlices: Bool = true) throws -> OpenCLBackend {
         try #require(device != nil, "no OpenCL device: install pocl-opencl-icd (tools/setup does)")
         return try #require(smallSlices ? backend : wholeSlices, "the kernels did not build")
-    }
-
-    /// Deterministic pseudo-random values (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bits(_ n: Int) -> UInt64 { n == 64 ? next() : next() & ((1 << UInt64(n)) - 1) }
     }
 
     static let plotID = PlotID(hex: "0568c1e4b0a3f4ec5a4a10c9dd8c7b4c3f3a3b7d0b4a4b2c1e0f1f2f3f4f5f6f")!
@@ -48,7 +36,7 @@ import Testing
     @Test(arguments: [18, 29, 50])
     func fxMatchesSwiftForEveryTable(k: Int) throws {
         let gpu = try Self.openCL()
-        var random = Random(state: UInt64(k))
+        var random = SplitMix64(seed: UInt64(k))
         for table in 2...7 {
             let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
             let entries = 600, pairs = 2300
@@ -100,7 +88,7 @@ import Testing
         let gpu = try Self.openCL()
         let kBC = Parameters.kBC
         var y = [UInt64]()
-        var random = Random(state: 7)
+        var random = SplitMix64(seed: 7)
         for group in [UInt64(4), 5, 6, 9, 10] {
             for _ in 0..<300 { y.append(group * kBC + random.next() % kBC) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import PoSpace
 import Testing
+import TestRandom
 
 /// Differential tests against the reference implementation: every case, the 97 bundled
 /// vectors plus mutated copies of each, goes through our verifier and through chiapos 2.0.12
@@ -195,23 +196,6 @@ enum InteropCases {
         out[bit >> 3] ^= 0x80 >> UInt8(bit & 7)
         return out
     }
-}
-
-/// A small seedable PRNG (SplitMix64), so the mutations are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (the tiny modulo bias does not matter here).
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 /// Runs `chiapos_oracle.py` once over all cases and keeps its answers.

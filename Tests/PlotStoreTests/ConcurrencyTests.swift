@@ -1,6 +1,7 @@
 import Foundation
 import PlotStore
 import Testing
+import TestRandom
 
 /// One reader serves many threads at once.
 @Suite struct ConcurrencyTests {

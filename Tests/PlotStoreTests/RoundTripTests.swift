@@ -1,6 +1,7 @@
 import Foundation
 @testable import PlotStore
 import Testing
+import TestRandom
 
 /// What goes in comes back out: values of every shape, keys in order, misuse refused.
 @Suite struct RoundTripTests {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PlotStore
+import TestRandom
 
 /// A fresh directory under the temporary directory, removed with everything in it when released.
 final class ScratchDirectory {
@@ -18,20 +19,6 @@ final class ScratchDirectory {
     }
 
     func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-}
-
-/// A small deterministic generator (SplitMix64), so test data is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// `count` incompressible bytes.

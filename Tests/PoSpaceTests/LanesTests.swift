@@ -1,24 +1,14 @@
 import PoSpace
 import Testing
+import TestRandom
 
 /// The eight-lane F1 and Fx agree with the one-at-a-time forms, k = 18 to 50.
 @Suite struct LanesTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let plotID = PlotID(hex: "05683404333717545b0a6f0c0dde9710e4d3fe2d5cc6cc0a090a0b818bab0f17")!
 
     @Test(arguments: [18, 19, 21, 25, 32, 33, 40, 49, 50])
     func f1LanesMatchScalar(k: Int) {
-        var rng = SplitMix(state: UInt64(k))
+        var rng = SplitMix64(seed: UInt64(k))
         let mask = (UInt64(1) << UInt64(k)) - 1
         var xs = (0..<45).map { _ in rng.next() & mask }
         // Edge cases: the first and last x, and xs whose bits straddle two keystream blocks,
@@ -41,7 +31,7 @@ import Testing
 
     @Test(arguments: [18, 21, 32, 50], 2...7)
     func fxLanesMatchScalar(k: Int, table: Int) {
-        var rng = SplitMix(state: UInt64(k * 10 + table))
+        var rng = SplitMix64(seed: UInt64(k * 10 + table))
         let mask = (UInt64(1) << UInt64(k)) - 1
         let count = 19  // two full groups of lanes and a partial one
         let inUnits = Parameters.metadataUnits(ofTable: table - 1)
