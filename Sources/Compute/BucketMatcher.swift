@@ -64,13 +64,19 @@ struct BucketMatcher {
                                     c = c.replacing(with: c &- kCLanes, where: c .>= kCLanes)
                                     targets[g] = b &* kCLanes &+ c
                                 }
+                                // Probe all 64 into a bit mask, then visit its set bits in m order. The
+                                // probes are independent loads with no branch between them.
+                                var occupied: UInt64 = 0
                                 for t in 0..<64 {
-                                    let target = Int(targetWords[t])
-                                    let n = count[target]
-                                    if n != 0 {
-                                        let first = start[target]
-                                        for j in 0..<UInt32(n) { pairs.append(UInt32(p), first + j) }
-                                    }
+                                    // 1 when the slot has entries (counts are below 2^16), as arithmetic.
+                                    let bit = UInt64(truncatingIfNeeded: (Int(count[Int(targetWords[t])]) &+ 0xFFFF) &>> 16)
+                                    occupied |= bit &<< UInt64(t)
+                                }
+                                while occupied != 0 {
+                                    let target = Int(targetWords[occupied.trailingZeroBitCount])
+                                    occupied &= occupied &- 1
+                                    let first = start[target]
+                                    for j in 0..<UInt32(count[target]) { pairs.append(UInt32(p), first + j) }
                                 }
                             }
                             for p in r.range { count[Int(y[p] - rBase)] = 0 }
