@@ -84,10 +84,11 @@ public enum Plotter {
 
     public static func create(_ request: PlotRequest, progress: @escaping (PlotEvent) -> Void = { _ in }) throws(PlotterError) -> PlotResult {
         guard supportedK.contains(request.k) else { throw .unsupportedK(request.k, supported: supportedK) }
-        PageReuse.keepFreedPages()
         guard let plan = SpillPlan(k: request.k, memoryLimit: request.memoryLimit) else {
             throw .memoryTooSmall(k: request.k, limit: request.memoryLimit, needed: SpillPlan.minimumBytes(k: request.k))
         }
+        // Only in memory: pages kept past their use would count against a spilling plot's limit.
+        if plan == .inMemory { PageReuse.keepFreedPages() }
         // Opened first, so a full or unwritable folder fails before minutes of work. zstd level 9:
         // 0.2 % smaller than level 3 (which left k = 20 plots 0.02 % above chiapos's).
         let writer = try storing { () throws(PlotStoreError) in
@@ -192,6 +193,7 @@ public enum Plotter {
         let sizes = (1...6).map { used[$0 + 1].population } + [tables.counts[7]]
         let header = try writeHeader(request, sizes: sizes, to: writer)
         let phase3 = SpilledLinePoints(tables: tables, used: used, k: request.k, bucketBits: bucketBits,
+                                       mapRanges: SpillPlan.mapRanges(bucketBits: bucketBits),
                                        threads: request.threads, directory: directory)
         let positions = try phase3.writeLinePointTables(header: header, to: writer, progress: progress)
         clock.finish()

@@ -6,13 +6,18 @@ public enum SpillPlan: Equatable, Sendable {
     /// `2^bucketBits` buckets per table.
     case spill(bucketBits: Int)
 
+    /// What every plot holds whatever its size: the plot writer's pending transaction
+    /// (64 MiB) and the process's own code and libraries (about 75 MiB of resident mapped files).
+    static let processBytes = 144 << 20
+
     /// Peak memory of an in-memory plot: measured 2.74 GiB at k = 24 (171 bytes an entry, freed
     /// pages kept for reuse), plus margin.
-    public static func inMemoryBytes(k: Int) -> Int { (1 << k) * 176 }
+    public static func inMemoryBytes(k: Int) -> Int { (1 << k) * 176 + processBytes }
 
-    /// What a spilling plot holds whatever the bucket count: phase 3's two position maps
-    /// (4 bytes an entry each), phase 2's bitmaps, the writer's batches and the process itself.
-    static func fixedBytes(k: Int) -> Int { (9 << k) + (24 << 20) }
+    /// What a spilling plot holds whatever the bucket count: phase 2's bitmaps (one bit an
+    /// entry of each table), the pieces streamed through temporary files (32 MiB) and
+    /// `processBytes`. Phase 3's position maps are read a window at a time.
+    static func fixedBytes(k: Int) -> Int { (1 << k) + (32 << 20) + processBytes }
 
     /// A bucket in memory while it is sorted, matched and hashed, and its new entries scattered,
     /// per entry of the bucket (six copies of up to 48-byte entries, with room for growth).
@@ -21,6 +26,10 @@ public enum SpillPlan: Equatable, Sendable {
     /// More buckets mean more open files and smaller writes; below 2·kBC values of y per bucket
     /// the carried-over kBC groups would dominate.
     static func maxBucketBits(k: Int) -> Int { min(8, k - 9) }
+
+    /// Windows phase 3 splits each position map (8 bytes an entry) into: one for up to 32
+    /// buckets, so that a window, 256 bytes per bucket entry, fits the bucket's share.
+    static func mapRanges(bucketBits: Int) -> Int { 1 << max(0, bucketBits - 5) }
 
     /// Temporary disk a spilling plot uses at its peak: measured 70.5 bytes an entry at k = 22
     /// (two forward tables' buckets while one is made from the other, plus the pointer files).

@@ -2,129 +2,227 @@ import Foundation
 import PlotStore
 import PoSpace
 
-/// Phases 3 and 4 from spilled tables: each final table's line points are computed from the
-/// pointers on disk and the previous table's new positions, scattered into buckets by their
-/// top bits in temporary files, then each bucket is sorted and streamed into parks. Position
-/// maps stay in memory (4 bytes an entry); everything else passes through in pieces.
+/// Phases 3 and 4 from spilled tables, in memory bounded by the plan whatever k is. Final
+/// table t is made from forward table t + 1 and the map of forward table t
+/// (`SpilledPositionMap`), split into `mapRanges` windows of entries:
+/// 1. with more than one window, kept entries, read in their order, go to range files by
+///    their left pointer (a right pointer is never far past its left one);
+/// 2. window by window, the map's window is loaded and the line points of the entries that
+///    point into it go to bucket files by the line point's top bits;
+/// 3. bucket by bucket, line points are sorted and stored as parks; a line point's rank is its
+///    entry's new position: the map of forward table t + 1, kept in memory with one window,
+///    else sent to range files by entry and laid out on disk in entry order.
 struct SpilledLinePoints {
     let tables: SpilledForwardTables
     let used: [EntryBits]
     let k: Int
     let bucketBits: Int
+    /// Windows the position maps are split into (a power of two, at most the bucket count).
+    let mapRanges: Int
     let threads: Int
     let directory: URL
-    /// Entries read from the pointer and y files at a time.
-    private static let chunk = 1 << 20
+    /// Entries read from temporary files at a time.
+    private static let chunk = 1 << 18
 
     /// Stores final tables 1–6 (phase 3) and returns, for every table-7 entry, its position in
-    /// final table 6.
+    /// final table 6. Reads each pointer file once and empties it.
     func writeLinePointTables(header: PlotHeader, to writer: PlotWriter,
-                              progress: (PlotEvent) -> Void) throws(PlotterError) -> [UInt32] {
-        var previous = [UInt32](repeating: 0, count: tables.counts[1])
-        try previous.withUnsafeMutableBufferPointer { (x) throws(PlotterError) in try tables.xs.read(from: 0, into: x) }
+                              progress: (PlotEvent) -> Void) throws(PlotterError) -> SpilledPositionMap {
+        var map = SpilledPositionMap.onDisk(tables.xs, count: tables.counts[1], width: 4)
         var valueBits = k
         for t in 1...6 {
-            previous = try writeTable(t, previous: previous, valueBits: valueBits, header: header, to: writer)
+            let points = try linePoints(t, map: map, lpBits: 2 * valueBits)
+            map = .inMemory([])
+            map = try writeTable(t, points: points, lpBits: 2 * valueBits, header: header, to: writer)
             valueBits = max(1, 64 - UInt64(header.tableSizes[t - 1]).leadingZeroBitCount)
             progress(.tableFinished(phase: 3, table: t, entries: header.tableSizes[t - 1], fraction: Double(t) / 7))
         }
-        return previous
+        return map
     }
 
-    /// Final table t from forward table t + 1; `previous` maps forward table t's entries to
-    /// what the line points pair (x values for t = 1, else positions in final table t − 1),
-    /// all below 2^valueBits. Returns the map for forward table t + 1.
-    private func writeTable(_ t: Int, previous: [UInt32], valueBits: Int, header: PlotHeader,
-                            to writer: PlotWriter) throws(PlotterError) -> [UInt32] {
+    /// Pass 3: final table t from the line points of forward table t + 1 (below 2^lpBits).
+    /// Returns the map of forward table t + 1.
+    private func writeTable(_ t: Int, points: SpillBuckets, lpBits: Int, header: PlotHeader,
+                            to writer: PlotWriter) throws(PlotterError) -> SpilledPositionMap {
+        let n = tables.counts[t + 1]
+        // Sorted line points are the final table; ranks are the entries' new positions.
+        let entryWindow = max(1, (n + mapRanges - 1) / mapRanges)
+        var newMap = mapRanges == 1 ? [UInt64](repeating: .max, count: n) : []
+        let ranks = try SpillBuckets(count: mapRanges == 1 ? 0 : mapRanges, words: 2, in: directory)
+        var parks = LinePointParkWriter(table: t, stubBits: header.stubBits, threads: threads, writer: writer)
+        var rank = 0
+        for d in 0..<points.count where points.records(in: d) > 0 {
+            let records = try points.take(d)
+            let count = records.count / 2
+            var keys = [UInt64](repeating: 0, count: count), order = [UInt32](repeating: 0, count: count)
+            for j in 0..<count { keys[j] = records[2 * j]; order[j] = UInt32(j) }
+            sortPairs(&keys, &order, keyBits: lpBits, threads: threads)
+            try Plotter.storing { () throws(PlotStoreError) in
+                try keys.withUnsafeBufferPointer { (b) throws(PlotStoreError) in try parks.append(b) }
+            }
+            if mapRanges == 1 {
+                newMap.withUnsafeMutableBufferPointer { m in
+                    for j in 0..<count { m[Int(records[2 * Int(order[j]) + 1])] = UInt64(rank + j) }
+                }
+            } else {
+                var out = [UInt64](repeating: 0, count: 2 * count), to = [Int32](repeating: 0, count: count)
+                for j in 0..<count {
+                    let entry = records[2 * Int(order[j]) + 1]
+                    out[2 * j] = entry
+                    out[2 * j + 1] = UInt64(rank + j)
+                    to[j] = Int32(entry / UInt64(entryWindow))
+                }
+                try out.withUnsafeBufferPointer { (o) throws(PlotterError) in
+                    try to.withUnsafeBufferPointer { (b) throws(PlotterError) in try ranks.append(o, buckets: b) }
+                }
+            }
+            rank += count
+        }
+        try Plotter.storing { () throws(PlotStoreError) in try parks.finish() }
+        if mapRanges == 1 { return .inMemory(newMap) }
+        return try positionMap(from: ranks, entries: n, window: entryWindow)
+    }
+
+    /// Passes 1 and 2: the line points of forward table t + 1's kept entries as (line point,
+    /// entry) records, in buckets by the line point's top bits. Empties the pointer file.
+    private func linePoints(_ t: Int, map: SpilledPositionMap, lpBits: Int) throws(PlotterError) -> SpillBuckets {
+        let shift = UInt64(max(0, lpBits - bucketBits))
+        let points = try SpillBuckets(count: 1 << bucketBits, words: 2, in: directory)
+        let window = max(1, (map.count + mapRanges - 1) / mapRanges)
+        let routed = mapRanges == 1 ? nil : try routeByLeftPointer(t, window: window)
+        let pointerFile = tables.pointers[t + 1]!
+        let keep = used[t + 1]
+        var values = [UInt64]()
+        var records = [UInt64](repeating: 0, count: 2 * Self.chunk)
+        var out = records, to = [Int32](repeating: 0, count: Self.chunk)
+        for r in 0..<mapRanges {
+            // The window: from the range's first entry to the farthest right pointer into it.
+            let first = r * window
+            let end = min(map.count, max(first + window, routed?.reach[r] ?? 0))
+            guard first < end else { break }
+            if case .inMemory(let all) = map, mapRanges == 1 { values = all } else {
+                if values.count < end - first { values = [UInt64](repeating: 0, count: end - first) }
+                try values.withUnsafeMutableBufferPointer { (v) throws(PlotterError) in
+                    try map.read(from: first, into: UnsafeMutableBufferPointer(rebasing: v[..<(end - first)]))
+                }
+            }
+            let total = routed?.buckets.records(in: r) ?? tables.counts[t + 1]
+            for start in stride(from: 0, to: total, by: Self.chunk) {
+                var count = min(Self.chunk, total - start)
+                // (entry, packed pointers) records: routed ones, or the kept entries straight from the pointer file.
+                if let routed {
+                    try records.withUnsafeMutableBufferPointer { (rs) throws(PlotterError) in
+                        try routed.buckets.read(r, from: start, into: UnsafeMutableBufferPointer(rebasing: rs[..<(2 * count)]))
+                    }
+                } else {
+                    try out.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
+                        try pointerFile.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
+                    }
+                    var kept = 0
+                    for i in 0..<count where keep[start + i] {
+                        records[2 * kept] = UInt64(start + i)
+                        records[2 * kept + 1] = out[i]
+                        kept += 1
+                    }
+                    count = kept
+                }
+                records.withUnsafeBufferPointer { rs in
+                    values.withUnsafeBufferPointer { v in
+                        out.withUnsafeMutableBufferPointer { o in
+                            to.withUnsafeMutableBufferPointer { b in
+                                Parallel.forEachSlice(count: count, threads: threads) { slice in
+                                    for j in slice {
+                                        let pointers = rs[2 * j + 1]
+                                        let left = Int(UInt32(truncatingIfNeeded: pointers)) - first
+                                        let right = Int(pointers >> 32) - first
+                                        let point = LinePoint.encode(v[left], v[right])
+                                        o[2 * j] = point
+                                        o[2 * j + 1] = rs[2 * j]
+                                        b[j] = Int32(truncatingIfNeeded: point >> shift)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                try out.withUnsafeBufferPointer { (o) throws(PlotterError) in
+                    try to.withUnsafeBufferPointer { (b) throws(PlotterError) in
+                        try points.append(UnsafeBufferPointer(rebasing: o[..<(2 * count)]), buckets: UnsafeBufferPointer(rebasing: b[..<count]))
+                    }
+                }
+            }
+            routed?.buckets.clear(r)
+        }
+        pointerFile.truncate()
+        return points
+    }
+
+    /// Pass 1: every kept entry of forward table t + 1 as (entry, packed pointers), into the
+    /// window of its left pointer; with, per window, one past the highest right pointer in it.
+    private func routeByLeftPointer(_ t: Int, window: Int) throws(PlotterError) -> (buckets: SpillBuckets, reach: [Int]) {
         let n = tables.counts[t + 1]
         let keep = used[t + 1]
-        let lpBits = 2 * valueBits
-        let shift = UInt64(max(0, lpBits - bucketBits))
-        let bucketCount = 1 << bucketBits
-        var keyFiles = [SpillFile](), indexFiles = [SpillFile]()
-        for _ in 0..<bucketCount {
-            keyFiles.append(try SpillFile(in: directory))
-            indexFiles.append(try SpillFile(in: directory))
-        }
-        // Line points of kept entries, in entry order, into buckets by their top bits.
+        let routed = try SpillBuckets(count: mapRanges, words: 2, in: directory)
+        var reach = [Int](repeating: 0, count: mapRanges)
         var packed = [UInt64](repeating: 0, count: Self.chunk)
-        var keys = [UInt64](repeating: 0, count: Self.chunk)
-        var stagedKeys = keys, stagedIndices = [UInt32](repeating: 0, count: Self.chunk)
+        var records = [UInt64](), to = [Int32]()
         for start in stride(from: 0, to: n, by: Self.chunk) {
             let count = min(Self.chunk, n - start)
             try packed.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                 try tables.pointers[t + 1]!.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
             }
-            // Line points on all threads (the position map lookups are the cost); .max marks
-            // a dropped entry, above any line point of k ≤ 30.
-            keys.withUnsafeMutableBufferPointer { out in
-                packed.withUnsafeBufferPointer { pointers in
-                    previous.withUnsafeBufferPointer { map in
-                        Parallel.forEachSlice(count: count, threads: threads) { slice in
-                            for i in slice {
-                                guard keep[start + i] else { out[i] = .max; continue }
-                                out[i] = LinePoint.encode(UInt64(map[Int(UInt32(truncatingIfNeeded: pointers[i]))]),
-                                                          UInt64(map[Int(pointers[i] >> 32)]))
-                            }
-                        }
-                    }
-                }
+            records.removeAll(keepingCapacity: true)
+            to.removeAll(keepingCapacity: true)
+            for i in 0..<count where keep[start + i] {
+                let left = Int(UInt32(truncatingIfNeeded: packed[i])), right = Int(packed[i] >> 32)
+                let r = left / window
+                records.append(UInt64(start + i))
+                records.append(packed[i])
+                to.append(Int32(r))
+                reach[r] = max(reach[r], right + 1)
             }
-            var starts = [Int](repeating: 0, count: bucketCount + 1)
-            for i in 0..<count where keys[i] != .max { starts[Int(keys[i] >> shift) + 1] += 1 }
-            for d in 0..<bucketCount { starts[d + 1] += starts[d] }
-            var cursor = starts
-            for i in 0..<count where keys[i] != .max {
-                let d = Int(keys[i] >> shift)
-                stagedKeys[cursor[d]] = keys[i]
-                stagedIndices[cursor[d]] = UInt32(start + i)
-                cursor[d] += 1
-            }
-            for d in 0..<bucketCount where starts[d + 1] > starts[d] {
-                let range = starts[d]..<starts[d + 1]
-                try stagedKeys.withUnsafeBufferPointer { (s) throws(PlotterError) in try keyFiles[d].append(UnsafeBufferPointer(rebasing: s[range])) }
-                try stagedIndices.withUnsafeBufferPointer { (s) throws(PlotterError) in try indexFiles[d].append(UnsafeBufferPointer(rebasing: s[range])) }
+            try records.withUnsafeBufferPointer { (rs) throws(PlotterError) in
+                try to.withUnsafeBufferPointer { (b) throws(PlotterError) in try routed.append(rs, buckets: b) }
             }
         }
-        // Each bucket sorted, in bucket order, is the final table; ranks are the new positions.
-        var positions = [UInt32](repeating: .max, count: n)
-        var parks = LinePointParkWriter(table: t, stubBits: header.stubBits, threads: threads, writer: writer)
-        var rank = 0
-        for d in 0..<bucketCount {
-            let count = keyFiles[d].size / 8
-            guard count > 0 else { continue }
-            var bucketKeys = [UInt64](repeating: 0, count: count), bucketIndices = [UInt32](repeating: 0, count: count)
-            try bucketKeys.withUnsafeMutableBufferPointer { (b) throws(PlotterError) in try keyFiles[d].read(from: 0, into: b) }
-            try bucketIndices.withUnsafeMutableBufferPointer { (b) throws(PlotterError) in try indexFiles[d].read(from: 0, into: b) }
-            keyFiles[d].truncate()
-            indexFiles[d].truncate()
-            sortPairs(&bucketKeys, &bucketIndices, keyBits: lpBits, threads: threads)
-            try Plotter.storing { () throws(PlotStoreError) in
-                try bucketKeys.withUnsafeBufferPointer { (b) throws(PlotStoreError) in try parks.append(b) }
-            }
-            for j in 0..<count { positions[Int(bucketIndices[j])] = UInt32(rank + j) }
-            rank += count
+        return (routed, reach)
+    }
+
+    /// The (entry, new position) records, window by window, laid out in entry order on disk.
+    /// Entries that were dropped get .max; no kept entry points at them.
+    private func positionMap(from ranks: SpillBuckets, entries n: Int, window: Int) throws(PlotterError) -> SpilledPositionMap {
+        let file = try SpillFile(in: directory)
+        var values = [UInt64](repeating: .max, count: min(n, window))
+        for s in 0..<ranks.count {
+            let first = s * window, count = max(0, min(window, n - first))
+            guard count > 0 else { break }
+            let records = try ranks.take(s)
+            for j in 0..<count { values[j] = .max }
+            for j in 0..<(records.count / 2) { values[Int(records[2 * j]) - first] = records[2 * j + 1] }
+            try values.withUnsafeBufferPointer { (v) throws(PlotterError) in try file.append(UnsafeBufferPointer(rebasing: v[..<count])) }
         }
-        try Plotter.storing { () throws(PlotStoreError) in try parks.finish() }
-        return positions
+        return .onDisk(file, count: n, width: 8)
     }
 
     /// Stores table 7 (phase 4): every entry's f7 with its position in final table 6
     /// (`positions`, by forward order), sorted by f7 then position. Forward table 7 is already
     /// sorted by y, so only runs of equal f7 need sorting.
-    func writeTable7(positions: [UInt32], header: PlotHeader, to writer: PlotWriter) throws(PlotterError) {
+    func writeTable7(positions: SpilledPositionMap, header: PlotHeader, to writer: PlotWriter) throws(PlotterError) {
         let n = tables.counts[7]
         var parks = Table7ParkWriter(positionBits: header.positionBits, threads: threads, writer: writer)
-        var ys = [UInt64](repeating: 0, count: Self.chunk)
+        var ys = [UInt64](repeating: 0, count: Self.chunk), mapped = ys
         var f7 = [UInt64](), places = [UInt32]()
         for start in stride(from: 0, to: n, by: Self.chunk) {
             let count = min(Self.chunk, n - start)
             try ys.withUnsafeMutableBufferPointer { (y) throws(PlotterError) in
                 try tables.y7.read(from: start, into: UnsafeMutableBufferPointer(rebasing: y[..<count]))
             }
+            try mapped.withUnsafeMutableBufferPointer { (m) throws(PlotterError) in
+                try positions.read(from: start, into: UnsafeMutableBufferPointer(rebasing: m[..<count]))
+            }
             for i in 0..<count {
                 f7.append(ys[i] >> UInt64(Parameters.extraBits))
-                places.append(positions[start + i])
+                places.append(UInt32(mapped[i]))
             }
             // The last run of equal f7 may go on in the next piece.
             var cut = f7.count

@@ -92,7 +92,7 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("needs at least"))
         #expect(refused.stderr.contains("20 MiB"))
-        let spilled = try Tool.run(["create", "-k", "18", "--memory", "32M", "--tmp", dir.path, "--out", dir.path], tool: "plotter")
+        let spilled = try Tool.run(["create", "-k", "18", "--memory", "180M", "--tmp", dir.path, "--out", dir.path], tool: "plotter")
         #expect(spilled.status == 0)
         #expect(spilled.stderr.contains("spilling to disk"))
         // Only the plot is left: the temporary files were unlinked as they were made.
@@ -123,7 +123,7 @@ import Testing
         let fullOut = try Tool.run(["create", "-k", "20", "--out", small.path], tool: "plotter")
         #expect(fullOut.status == 1)
         #expect(fullOut.stderr.contains("\(small.path) has ") && fullOut.stderr.contains(" MiB free; this plot needs about 17 MiB there"), "\(fullOut.stderr)")
-        let fullTmp = try Tool.run(["create", "-k", "20", "--memory", "60M", "--tmp", small.path, "--out", dir.path], tool: "plotter")
+        let fullTmp = try Tool.run(["create", "-k", "20", "--memory", "250M", "--tmp", small.path, "--out", dir.path], tool: "plotter")
         #expect(fullTmp.status == 1)
         #expect(fullTmp.stderr.contains("\(small.path) has ") && fullTmp.stderr.contains(" MiB free; this plot needs about 80 MiB there"), "\(fullTmp.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: small.path).isEmpty)

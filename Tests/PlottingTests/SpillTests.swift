@@ -32,7 +32,7 @@ import Testing
         #expect(SpillPlan(k: 20, memoryLimit: SpillPlan.minimumBytes(k: 20) - 1) == nil)
     }
 
-    @Test(arguments: [(4, 2), (6, 1), (8, 2)])
+    @Test(arguments: [(5, 2), (6, 1), (8, 2)])
     func spilledPlotIsByteIdenticalAtK18(bucketBits: Int, threads: Int) throws {
         let temporary = try PlotFileTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temporary) }
