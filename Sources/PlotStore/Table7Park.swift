@@ -9,12 +9,12 @@ public enum Table7Park {
     /// Bytes before the f7 deltas: the first f7 and the positions.
     public static func bitsSectionSize(entries: Int, positionBits: Int) -> Int { 8 + (entries * positionBits + 7) / 8 }
 
-    public static func encode(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>, positionBits: Int) -> [UInt8] {
+    public static func encode(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt64>, positionBits: Int) -> [UInt8] {
         var out = [UInt8]()
         guard let first = f7.first else { return out }
         let n = f7.count
         for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: first >> UInt64(shift))) }
-        out += BitPacking.pack(positions.map { UInt64($0) }, bitsEach: positionBits)
+        out += BitPacking.pack(Array(positions), bitsEach: positionBits)
         for i in 1..<max(1, n) { DeltaCoding.append(f7[i] - f7[i - 1], to: &out) }
         return out
     }

@@ -26,9 +26,10 @@ enum Backpropagation {
                 try packed.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                     try tables.pointers[t]!.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<n]))
                 }
-                let left = packed[..<n].map { UInt32(truncatingIfNeeded: $0) }
-                let right = packed[..<n].map { UInt32(truncatingIfNeeded: $0 >> 32) }
-                mark(left: left, right: right, first: start, kept: used[t], in: &below)
+                for i in 0..<n where used[t][start + i] {
+                    below.insert(BackPointers.left(packed[i]))
+                    below.insert(BackPointers.right(packed[i]))
+                }
             }
             used[t - 1] = below
         }

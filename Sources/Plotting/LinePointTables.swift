@@ -9,7 +9,7 @@ struct LinePointTables {
     var linePoints: [[UInt64]]
     /// Table 7, sorted by (f7, position).
     var f7: [UInt64]
-    var positions: [UInt32]
+    var positions: [UInt64]
 
     init(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int) {
         linePoints = [[UInt64]](repeating: [], count: 7)
@@ -68,7 +68,7 @@ struct LinePointTables {
         sortPairs(&keys, &order, keyBits: k + positionBits, threads: threads)
         let mask = (UInt64(1) << UInt64(positionBits)) - 1
         f7 = keys.map { $0 >> UInt64(positionBits) }
-        positions = keys.map { UInt32($0 & mask) }
+        positions = keys.map { $0 & mask }
     }
 }
 

@@ -74,7 +74,7 @@ public enum PlotterError: Error, CustomStringConvertible {
 public enum Plotter {
     /// The sizes this plotter handles: the construction allows 18–50; 32-bit positions and
     /// 64-bit line points stop at 30.
-    public static let supportedK = Parameters.minK...30
+    public static let supportedK = Parameters.minK...32
 
     /// About how large a plot of size k is: measured 14.4 bytes an entry at k = 18, 19.3 at k = 24.
     public static func estimatedBytes(k: Int) -> Int { (k - 3) << k }

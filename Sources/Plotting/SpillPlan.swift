@@ -42,7 +42,8 @@ public enum SpillPlan: Equatable, Sendable {
 
     /// The plan for plotting size k within `memoryLimit` bytes, or nil if it cannot be done.
     public init?(k: Int, memoryLimit: Int) {
-        if SpillPlan.inMemoryBytes(k: k) <= memoryLimit {
+        // In memory, positions are 32 bits: tables of k = 32 pass 2^32 entries.
+        if k <= 31, SpillPlan.inMemoryBytes(k: k) <= memoryLimit {
             self = .inMemory
             return
         }

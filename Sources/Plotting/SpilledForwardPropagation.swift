@@ -9,7 +9,7 @@ struct SpilledForwardTables {
     var counts: [Int]
     /// Table 1's x values (UInt32).
     var xs: SpillFile
-    /// Tables 2…7's back pointers, left | right << 32 (UInt64; indices 0 and 1 unused).
+    /// Tables 2…7's back pointers, packed as `BackPointers` (UInt64; indices 0 and 1 unused).
     var pointers: [SpillFile?]
     /// Table 7's y values (UInt64).
     var y7: SpillFile
@@ -53,15 +53,13 @@ struct SpilledForwardPropagation {
                 let matchTable = ForwardTable(table: t, y: Array(combined.y[..<matchable]),
                                               metadata: Array(combined.metadata[..<(matchable * combined.units)]),
                                               left: [], right: [])
-                var (left, right) = try Plotter.computing { () throws(ComputeError) in try forward.matches(in: matchTable) }
+                let (left, right) = try Plotter.computing { () throws(ComputeError) in try forward.matches(in: matchTable) }
                 let (ys, meta) = try Plotter.computing { () throws(ComputeError) in try forward.evaluate(matchTable, left: left, right: right) }
-                let offset = UInt32(carryPosition)
-                for i in 0..<left.count { left[i] += offset; right[i] += offset }
                 try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
                     try meta.withUnsafeBufferPointer { (m) throws(PlotterError) in
                         try left.withUnsafeBufferPointer { (l) throws(PlotterError) in
                             try right.withUnsafeBufferPointer { (r) throws(PlotterError) in
-                                try output.append(y: y, metadata: m, left: l, right: r)
+                                try output.append(y: y, metadata: m, left: l, right: r, pointerBase: carryPosition)
                             }
                         }
                     }

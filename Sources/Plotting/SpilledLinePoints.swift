@@ -29,12 +29,14 @@ struct SpilledLinePoints {
     func writeLinePointTables(header: PlotHeader, to writer: PlotWriter,
                               progress: (PlotEvent) -> Void) throws(PlotterError) -> SpilledPositionMap {
         var map = SpilledPositionMap.onDisk(tables.xs, count: tables.counts[1], width: 4)
-        var valueBits = k
+        // Values below `limit` pair into line points of at most `lpBits` bits (64 at k = 32).
+        var limit = 1 << k
         for t in 1...6 {
-            let points = try linePoints(t, map: map, lpBits: 2 * valueBits)
+            let lpBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
+            let points = try linePoints(t, map: map, lpBits: lpBits)
             map = .inMemory([])
-            map = try writeTable(t, points: points, lpBits: 2 * valueBits, header: header, to: writer)
-            valueBits = max(1, 64 - UInt64(header.tableSizes[t - 1]).leadingZeroBitCount)
+            map = try writeTable(t, points: points, lpBits: lpBits, header: header, to: writer)
+            limit = header.tableSizes[t - 1]
             progress(.tableFinished(phase: 3, table: t, entries: header.tableSizes[t - 1], fraction: Double(t) / 7))
         }
         return map
@@ -133,8 +135,8 @@ struct SpilledLinePoints {
                                 Parallel.forEachSlice(count: count, threads: threads) { slice in
                                     for j in slice {
                                         let pointers = rs[2 * j + 1]
-                                        let left = Int(UInt32(truncatingIfNeeded: pointers)) - first
-                                        let right = Int(pointers >> 32) - first
+                                        let left = BackPointers.left(pointers) - first
+                                        let right = BackPointers.right(pointers) - first
                                         let point = LinePoint.encode(v[left], v[right])
                                         o[2 * j] = point
                                         o[2 * j + 1] = rs[2 * j]
@@ -174,7 +176,7 @@ struct SpilledLinePoints {
             records.removeAll(keepingCapacity: true)
             to.removeAll(keepingCapacity: true)
             for i in 0..<count where keep[start + i] {
-                let left = Int(UInt32(truncatingIfNeeded: packed[i])), right = Int(packed[i] >> 32)
+                let left = BackPointers.left(packed[i]), right = BackPointers.right(packed[i])
                 let r = left / window
                 records.append(UInt64(start + i))
                 records.append(packed[i])
@@ -211,7 +213,7 @@ struct SpilledLinePoints {
         let n = tables.counts[7]
         var parks = Table7ParkWriter(positionBits: header.positionBits, threads: threads, writer: writer)
         var ys = [UInt64](repeating: 0, count: Self.chunk), mapped = ys
-        var f7 = [UInt64](), places = [UInt32]()
+        var f7 = [UInt64](), places = [UInt64]()
         for start in stride(from: 0, to: n, by: Self.chunk) {
             let count = min(Self.chunk, n - start)
             try ys.withUnsafeMutableBufferPointer { (y) throws(PlotterError) in
@@ -222,7 +224,7 @@ struct SpilledLinePoints {
             }
             for i in 0..<count {
                 f7.append(ys[i] >> UInt64(Parameters.extraBits))
-                places.append(UInt32(mapped[i]))
+                places.append(mapped[i])
             }
             // The last run of equal f7 may go on in the next piece.
             var cut = f7.count
@@ -242,7 +244,7 @@ struct SpilledLinePoints {
     }
 
     /// Sorts positions within each run of equal f7 among the first `count` entries (runs are short).
-    private static func sortRuns(f7: [UInt64], positions: inout [UInt32], upTo count: Int) {
+    private static func sortRuns(f7: [UInt64], positions: inout [UInt64], upTo count: Int) {
         var start = 0
         while start < count {
             var end = start + 1

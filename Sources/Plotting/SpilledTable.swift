@@ -3,7 +3,7 @@ import PoSpace
 
 /// A forward table on disk, split into buckets by the top bits of y: one temporary file per
 /// bucket holding that bucket's entries in the order they were made, each as 64-bit words —
-/// y, the metadata units, then (tables 2–7) both back pointers in one word. Because entries
+/// y, the metadata units, then (tables 2–7) both back pointers in one word (`BackPointers`). Because entries
 /// reach a bucket in the order the in-memory plotter makes them, a stable sort of each bucket,
 /// taken in bucket order, gives exactly the in-memory table.
 final class SpilledTable {
@@ -33,10 +33,10 @@ final class SpilledTable {
 
     var bucketCount: Int { buckets.count }
 
-    /// Appends entries (y, `units` metadata values each, and back pointers for tables 2–7),
-    /// each to its bucket, keeping their order within every bucket.
+    /// Appends entries (y, `units` metadata values each, and back pointers for tables 2–7,
+    /// counted from `pointerBase`), each to its bucket, keeping their order within every bucket.
     func append(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt64>,
-                left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>) throws(PlotterError) {
+                left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, pointerBase: Int = 0) throws(PlotterError) {
         let n = y.count
         guard n > 0 else { return }
         var starts = [Int](repeating: 0, count: buckets.count + 1)
@@ -52,7 +52,9 @@ final class SpilledTable {
                 cursor[b] += 1
                 out[at] = y[i]
                 for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
-                if hasPointers { out[at + 1 + units] = UInt64(left[i]) | UInt64(right[i]) << 32 }
+                if hasPointers {
+                    out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+                }
             }
         }
         try staging.withUnsafeBufferPointer { (all) throws(PlotterError) in
@@ -64,6 +66,8 @@ final class SpilledTable {
     }
 
     /// Bucket `index` as a table (in the order written, not yet sorted), and frees its file.
+    /// The table's `left` and `right` hold the low and high halves of the packed pointer
+    /// word, which the sort carries along untouched.
     func takeBucket(_ index: Int) throws(PlotterError) -> ForwardTable {
         let file = buckets[index]
         let n = file.size / (8 * words)

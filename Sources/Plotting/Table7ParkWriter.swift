@@ -9,7 +9,7 @@ struct Table7ParkWriter {
     let threads: Int
     let writer: PlotWriter
     private var f7: [UInt64] = []
-    private var positions: [UInt32] = []
+    private var positions: [UInt64] = []
     private var index: [UInt8] = []
     private var storedValues = 0
     private let batch: Int
@@ -24,7 +24,7 @@ struct Table7ParkWriter {
     }
 
     /// Appends the next entries (continuing the order of the previous pieces).
-    mutating func append(f7 values: UnsafeBufferPointer<UInt64>, positions places: UnsafeBufferPointer<UInt32>) throws(PlotStoreError) {
+    mutating func append(f7 values: UnsafeBufferPointer<UInt64>, positions places: UnsafeBufferPointer<UInt64>) throws(PlotStoreError) {
         var start = 0
         while start < values.count {
             let take = min(values.count - start, batch - f7.count)

@@ -63,6 +63,7 @@ import Testing
     @Test(arguments: [
         (["create", "-k", "17", "--out", "/tmp"], "-k"),
         (["create", "-k", "51", "--out", "/tmp"], "-k"),
+        (["create", "-k", "33", "--out", "/tmp"], "-k"),
         (["create", "-k", "18", "--plot-id", "abc"], "--plot-id"),
         (["create", "-k", "18", "--memo", "xyz"], "--memo"),
         (["create", "-k", "18", "--memory", "lots"], "--memory"),

@@ -74,7 +74,7 @@ import Testing
 
     @Test func unsupportedSizesAndUnwritableFoldersFailClearly() throws {
         #expect(throws: PlotterError.self) { try Self.plot(k: 17, in: FileManager.default.temporaryDirectory) }
-        #expect(throws: PlotterError.self) { try Self.plot(k: 31, in: FileManager.default.temporaryDirectory) }
+        #expect(throws: PlotterError.self) { try Self.plot(k: 33, in: FileManager.default.temporaryDirectory) }
         do {
             _ = try Self.plot(in: URL(fileURLWithPath: "/proc/version/plots"))
             Issue.record("plotting into a file path should fail")
