@@ -14,10 +14,11 @@ final class SpilledTable {
     let words: Int
     let bucketBits: Int
     private let shift: UInt64
-    private var buckets: [SpillFile]
+    private let buckets: SpillBuckets
     /// Entries written so far.
     private(set) var count = 0
-    private var staging: [UInt64] = []
+    private var records: [UInt64] = []
+    private var destinations: [Int32] = []
 
     init(table: Int, k: Int, bucketBits: Int, in directory: URL) throws(PlotterError) {
         self.table = table
@@ -26,9 +27,7 @@ final class SpilledTable {
         words = 1 + units + (hasPointers ? 1 : 0)
         self.bucketBits = bucketBits
         shift = UInt64(k + Parameters.extraBits - bucketBits)
-        var files = [SpillFile]()
-        for _ in 0..<(1 << bucketBits) { files.append(try SpillFile(in: directory)) }
-        buckets = files
+        buckets = try SpillBuckets(count: 1 << bucketBits, words: words, in: directory)
     }
 
     var bucketCount: Int { buckets.count }
@@ -39,27 +38,27 @@ final class SpilledTable {
                 left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, pointerBase: Int = 0) throws(PlotterError) {
         let n = y.count
         guard n > 0 else { return }
-        var starts = [Int](repeating: 0, count: buckets.count + 1)
-        for i in 0..<n { starts[Int(y[i] >> shift) + 1] += 1 }
-        for b in 0..<buckets.count { starts[b + 1] += starts[b] }
-        if staging.count < n * words { staging = [UInt64](repeating: 0, count: n * words) }
-        var cursor = starts
+        if destinations.count < n {
+            records = [UInt64](repeating: 0, count: n * words)
+            destinations = [Int32](repeating: 0, count: n)
+        }
         let (words, units, hasPointers, shift) = (self.words, self.units, self.hasPointers, self.shift)
-        staging.withUnsafeMutableBufferPointer { out in
-            for i in 0..<n {
-                let b = Int(y[i] >> shift)
-                let at = cursor[b] * words
-                cursor[b] += 1
-                out[at] = y[i]
-                for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
-                if hasPointers {
-                    out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+        records.withUnsafeMutableBufferPointer { out in
+            destinations.withUnsafeMutableBufferPointer { to in
+                for i in 0..<n {
+                    let at = i * words
+                    to[i] = Int32(truncatingIfNeeded: y[i] >> shift)
+                    out[at] = y[i]
+                    for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
+                    if hasPointers {
+                        out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+                    }
                 }
             }
         }
-        try staging.withUnsafeBufferPointer { (all) throws(PlotterError) in
-            for b in 0..<buckets.count where starts[b + 1] > starts[b] {
-                try buckets[b].append(UnsafeBufferPointer(rebasing: all[(starts[b] * words)..<(starts[b + 1] * words)]))
+        try records.withUnsafeBufferPointer { (r) throws(PlotterError) in
+            try destinations.withUnsafeBufferPointer { (d) throws(PlotterError) in
+                try buckets.append(UnsafeBufferPointer(rebasing: r[..<(n * words)]), buckets: UnsafeBufferPointer(rebasing: d[..<n]))
             }
         }
         count += n
@@ -69,11 +68,8 @@ final class SpilledTable {
     /// The table's `left` and `right` hold the low and high halves of the packed pointer
     /// word, which the sort carries along untouched.
     func takeBucket(_ index: Int) throws(PlotterError) -> ForwardTable {
-        let file = buckets[index]
-        let n = file.size / (8 * words)
-        var records = [UInt64](repeating: 0, count: n * words)
-        try records.withUnsafeMutableBufferPointer { (r) throws(PlotterError) in try file.read(from: 0, into: r) }
-        file.truncate()
+        let records = try buckets.take(index)
+        let n = records.count / words
         var y = [UInt64](repeating: 0, count: n)
         var meta = [UInt64](repeating: 0, count: n * units)
         var left = [UInt32](repeating: 0, count: hasPointers ? n : 0)
