@@ -195,12 +195,21 @@ struct SpilledLinePoints {
     private func positionMap(from ranks: SpillBuckets, entries n: Int, window: Int) throws(PlotterError) -> SpilledPositionMap {
         let file = try SpillFile(in: directory)
         var values = [UInt64](repeating: .max, count: min(n, window))
+        var records = [UInt64](repeating: 0, count: 2 * Self.chunk)
         for s in 0..<ranks.count {
             let first = s * window, count = max(0, min(window, n - first))
             guard count > 0 else { break }
-            let records = try ranks.take(s)
             for j in 0..<count { values[j] = .max }
-            for j in 0..<(records.count / 2) { values[Int(records[2 * j]) - first] = records[2 * j + 1] }
+            // The window's records in pieces: the window alone is what the plan allows for.
+            let total = ranks.records(in: s)
+            for start in stride(from: 0, to: total, by: Self.chunk) {
+                let piece = min(Self.chunk, total - start)
+                try records.withUnsafeMutableBufferPointer { (r) throws(PlotterError) in
+                    try ranks.read(s, from: start, into: UnsafeMutableBufferPointer(rebasing: r[..<(2 * piece)]))
+                }
+                for j in 0..<piece { values[Int(records[2 * j]) - first] = records[2 * j + 1] }
+            }
+            ranks.clear(s)
             try values.withUnsafeBufferPointer { (v) throws(PlotterError) in try file.append(UnsafeBufferPointer(rebasing: v[..<count])) }
         }
         return .onDisk(file, count: n, width: 8)
