@@ -40,19 +40,21 @@ enum FramedValue {
 
     // MARK: Writing
 
-    /// Compresses each frame and lays out the value. Throws `invalidArgument` for frames or values
-    /// too large for the layout, `zstd` if compression fails.
-    static func encode(key: PlotKey, frames: [[UInt8]], compressor: ZstdCompressor, path: String) throws(PlotStoreError) -> [UInt8] {
+    /// Compresses each frame, at `level` or, if nearly random, at `Zstd.fastLevel`, and lays out
+    /// the value. Throws `invalidArgument` for frames or values too large for the layout, `zstd`
+    /// if compression fails.
+    static func encode(key: PlotKey, frames: [Frame], level: Int32, compressor: ZstdCompressor,
+                       path: String) throws(PlotStoreError) -> [UInt8] {
         guard frames.count <= Int(UInt32.max) else {
             throw PlotStoreError(.invalidArgument(reason: "value for key \(key) has \(frames.count) frames; at most \(UInt32.max)"))
         }
         let tableEnd = fixedHeaderSize + entrySize * frames.count
         var capacity = tableEnd
         for (i, frame) in frames.enumerated() {
-            guard frame.count <= Int(UInt32.max) else {
-                throw PlotStoreError(.invalidArgument(reason: "frame \(i) of key \(key) is \(frame.count) bytes; a frame holds at most \(UInt32.max)"))
+            guard frame.bytes.count <= Int(UInt32.max) else {
+                throw PlotStoreError(.invalidArgument(reason: "frame \(i) of key \(key) is \(frame.bytes.count) bytes; a frame holds at most \(UInt32.max)"))
             }
-            capacity += ZSTD_compressBound(frame.count)
+            capacity += ZSTD_compressBound(frame.bytes.count)
         }
         var entries: [Entry] = []
         entries.reserveCapacity(frames.count)
@@ -61,9 +63,10 @@ enum FramedValue {
             var offset = tableEnd
             for (i, frame) in frames.enumerated() {
                 let destination = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[offset...]))
-                switch frame.withUnsafeBytes({ compressor.compress($0, into: destination) }) {
+                let frameLevel = frame.isNearlyRandom ? Zstd.fastLevel : level
+                switch frame.bytes.withUnsafeBytes({ compressor.compress($0, into: destination, level: frameLevel) }) {
                 case .success(let length):
-                    entries.append(Entry(offset: offset, compressedLength: length, uncompressedLength: frame.count))
+                    entries.append(Entry(offset: offset, compressedLength: length, uncompressedLength: frame.bytes.count))
                     offset += length
                 case .failure(let zstdFailure):
                     failure = PlotStoreError(.zstd(path: path, operation: "compress frame \(i) of key \(key)", message: zstdFailure.message))

@@ -101,12 +101,14 @@ public final class PlotWriter {
     public func put(_ key: PlotKey, frames: [[UInt8]]) throws(PlotStoreError) {
         try checkWriting()
         try check(key)
-        try add(try FramedValue.encode(key: key, frames: frames, compressor: compressor, path: partialPath), under: key)
+        try add(try FramedValue.encode(key: key, frames: frames.map { Frame($0) }, level: compressionLevel,
+                                       compressor: compressor, path: partialPath), under: key)
     }
 
     /// Stores several values, as `put(_:frames:)` would one after the other, but compresses
-    /// them on up to `threads` threads first. The file is the same as with single puts.
-    public func put(_ values: [(key: PlotKey, frames: [[UInt8]])], threads: Int) throws(PlotStoreError) {
+    /// them on up to `threads` threads first, nearly random frames at zstd's fast level. The
+    /// file is the same as with single puts of the same frames at the same levels.
+    public func put(_ values: [(key: PlotKey, frames: [Frame])], threads: Int) throws(PlotStoreError) {
         try checkWriting()
         for value in values { try check(value.key) }
         var encoded = [Result<[UInt8], PlotStoreError>](repeating: .success([]), count: values.count)
@@ -120,7 +122,8 @@ public final class PlotWriter {
                     return
                 }
                 for i in slice {
-                    do throws(PlotStoreError) { out[i] = .success(try FramedValue.encode(key: values[i].key, frames: values[i].frames, compressor: context, path: path)) }
+                    do throws(PlotStoreError) { out[i] = .success(try FramedValue.encode(key: values[i].key, frames: values[i].frames, level: level,
+                                                                                        compressor: context, path: path)) }
                     catch { out[i] = .failure(error) }
                 }
             }
@@ -170,7 +173,8 @@ public final class PlotWriter {
     public func finish() throws(PlotStoreError) -> URL {
         try checkWriting()
         let record = ContainerRecord(version: ContainerRecord.currentVersion, keyCount: keyCount, keyDigest: keyDigest.value)
-        let value = try FramedValue.encode(key: PlotKey.container, frames: [record.encoded()], compressor: compressor, path: partialPath)
+        let value = try FramedValue.encode(key: PlotKey.container, frames: [Frame(record.encoded())], level: compressionLevel,
+                                           compressor: compressor, path: partialPath)
         try store(value, under: PlotKey.container)
         try commit()
         guard let environment else { preconditionFailure("PlotWriter: no environment while writing") }

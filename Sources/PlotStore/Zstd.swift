@@ -6,6 +6,8 @@ import Foundation
 /// give the same frame every time (with the same libzstd version).
 final class ZstdCompressor {
     private let context: OpaquePointer
+    /// The level the context is set to now.
+    private var level: Int32
 
     /// Fails only if zstd cannot allocate a context or rejects a setting.
     init(level: Int32, path: String) throws(PlotStoreError) {
@@ -13,6 +15,7 @@ final class ZstdCompressor {
             throw PlotStoreError(.zstd(path: path, operation: "create a compression context", message: "out of memory"))
         }
         self.context = context
+        self.level = level
         for (parameter, value) in [(ZSTD_c_compressionLevel, level), (ZSTD_c_checksumFlag, 1),
                                    (ZSTD_c_contentSizeFlag, 1), (ZSTD_c_nbWorkers, 0)] {
             let result = ZSTD_CCtx_setParameter(context, parameter, value)
@@ -25,10 +28,16 @@ final class ZstdCompressor {
 
     deinit { ZSTD_freeCCtx(context) }
 
-    /// Compresses `source` into one frame in `destination` (at least `ZSTD_compressBound` bytes);
-    /// returns the frame's length or zstd's error text.
-    func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Result<Int, Zstd.Failure> {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { empty in
+    /// Compresses `source` into one frame in `destination` (at least `ZSTD_compressBound` bytes)
+    /// at `level` (default: the context's level); returns the frame's length or zstd's error text.
+    func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
+                  level: Int32? = nil) -> Result<Int, Zstd.Failure> {
+        if let level, level != self.level {
+            let result = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+            if ZSTD_isError(result) != 0 { return .failure(Zstd.Failure(message: Zstd.errorName(result))) }
+            self.level = level
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { empty in
             // zstd wants real pointers even for empty buffers.
             let src = source.baseAddress ?? UnsafeRawPointer(empty.baseAddress!)
             let dst = destination.baseAddress ?? UnsafeMutableRawPointer(empty.baseAddress!)
@@ -48,6 +57,9 @@ enum Zstd {
     static func errorName(_ code: Int) -> String { String(cString: ZSTD_getErrorName(code)) }
 
     static var levels: ClosedRange<Int32> { ZSTD_minCLevel()...ZSTD_maxCLevel() }
+
+    /// The level for nearly random frames (`Frame.isNearlyRandom`): zstd's fastest regular level.
+    static let fastLevel: Int32 = 1
 
     /// Checks that `frame` is exactly one zstd frame of `contentSize` bytes with the content
     /// checksum on, then decompresses it into `destination` (exactly `contentSize` bytes). zstd

@@ -169,4 +169,35 @@ import TestRandom
         #expect(io.description == "/x: cannot open: Not a directory (errno 20)")
         #expect(PlotStoreError(.corrupt(path: "/p", key: PlotKey("meta"), reason: "bad")).description.contains("value \"meta\""))
     }
+
+    /// A batch put compresses on several threads, nearly random frames at the fast level: the
+    /// values come back the same, the file does not depend on the thread count, and a random
+    /// frame stays about as large as at the writer's level.
+    @Test func batchPutsWithNearlyRandomFramesRoundTrip() throws {
+        let directory = try ScratchDirectory()
+        let values = (0..<12).map { i in
+            (key: PlotKey(table: 2, index: UInt64(i)),
+             frames: [Frame(randomBytes(30_000, seed: UInt64(i)), isNearlyRandom: true),
+                      Frame(compressibleBytes(20_000, seed: 50 + UInt64(i)))])
+        }
+        var files: [[UInt8]] = []
+        for threads in [1, 2, 3] {
+            let writer = try PlotWriter(directory: directory.url, fileName: "t\(threads).plot", compressionLevel: 9)
+            try writer.put(values, threads: threads)
+            let url = try writer.finish()
+            let reader = try PlotReader(path: url)
+            for value in values {
+                #expect(try reader.get(value.key, frame: 0) == value.frames[0].bytes)
+                #expect(try reader.get(value.key, frame: 1) == value.frames[1].bytes)
+            }
+            files.append(Array(try Data(contentsOf: url)))
+        }
+        #expect(files[0] == files[1] && files[1] == files[2])
+
+        let slow = try PlotWriter(directory: directory.url, fileName: "slow.plot", compressionLevel: 9)
+        try slow.put(values.map { ($0.key, $0.frames.map { Frame($0.bytes) }) }, threads: 2)
+        let slowSize = try PlotReader(path: try slow.finish()).fileSize
+        let fastSize = try PlotReader(path: directory.file("t1.plot")).fileSize
+        #expect(fastSize <= slowSize + slowSize / 100)
+    }
 }
