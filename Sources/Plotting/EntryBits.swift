@@ -32,7 +32,7 @@ struct EntryBits {
             firsts[s + 1] = firsts[s] + words[range].reduce(0) { $0 + $1.nonzeroBitCount }
         }
         let total = population
-        var out = [UInt32](repeating: 0, count: firsts[slices])
+        var out = [UInt32](uninitializedCount: firsts[slices])
         words.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { o in
                 Parallel.forEachSlice(count: slices, threads: threads) { mine in

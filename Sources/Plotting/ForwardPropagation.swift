@@ -15,8 +15,8 @@ struct ForwardPropagation {
     /// Table 1: f1 over all 2^k x values, sorted by y (ties keep x order).
     func tableOne() throws(ComputeError) -> ForwardTable {
         let n = 1 << k
-        var keys = [UInt64](repeating: 0, count: n)
-        var values = [UInt32](repeating: 0, count: n)
+        var keys = [UInt64](uninitializedCount: n)
+        var values = [UInt32](uninitializedCount: n)
         try keys.withUnsafeMutableBufferPointer { (ys) throws(ComputeError) in
             try values.withUnsafeMutableBufferPointer { (xs) throws(ComputeError) in try tableOneEntries(start: 0, y: ys, x: xs) }
         }
@@ -47,8 +47,8 @@ struct ForwardPropagation {
     /// of `previous` (positions in it), in pair order.
     func evaluate(_ previous: ForwardTable, left: [UInt32], right: [UInt32]) throws(ComputeError) -> (y: [UInt64], metadata: [UInt64]) {
         let table = previous.table + 1
-        var ys = [UInt64](repeating: 0, count: left.count)
-        var meta = [UInt64](repeating: 0, count: left.count * Parameters.metadataUnits(ofTable: table))
+        var ys = [UInt64](uninitializedCount: left.count)
+        var meta = [UInt64](uninitializedCount: left.count * Parameters.metadataUnits(ofTable: table))
         try previous.y.withUnsafeBufferPointer { (prevY) throws(ComputeError) in
             try previous.metadata.withUnsafeBufferPointer { (prevMeta) throws(ComputeError) in
                 try left.withUnsafeBufferPointer { (l) throws(ComputeError) in

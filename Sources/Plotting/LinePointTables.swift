@@ -20,7 +20,7 @@ struct LinePointTables {
             let keep = used[t + 1]
             // Kept entries in order, then their line points, on all threads.
             var order = keep.indices(threads: threads)
-            var keys = [UInt64](repeating: 0, count: order.count)
+            var keys = [UInt64](uninitializedCount: order.count)
             let previous = newPosition
             order.withUnsafeBufferPointer { o in
                 keys.withUnsafeMutableBufferPointer { out in
@@ -75,8 +75,8 @@ struct LinePointTables {
 /// Sorts keys with their values riding along, by the low `keyBits` bits (stable).
 func sortPairs(_ keys: inout [UInt64], _ values: inout [UInt32], keyBits: Int, threads: Int) {
     let n = keys.count
-    var scratchKeys = [UInt64](repeating: 0, count: n)
-    var scratchValues = [UInt32](repeating: 0, count: n)
+    var scratchKeys = [UInt64](uninitializedCount: n)
+    var scratchValues = [UInt32](uninitializedCount: n)
     keys.withUnsafeMutableBufferPointer { k in
         values.withUnsafeMutableBufferPointer { v in
             scratchKeys.withUnsafeMutableBufferPointer { sk in

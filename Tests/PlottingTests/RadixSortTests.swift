@@ -2,7 +2,8 @@
 import Testing
 
 @Suite struct RadixSortTests {
-    /// Both paths (LSD for small inputs, bucket scatter then LSD for large ones) are stable sorts.
+    /// Every path (LSD; spreading by the top bits then insertion sorts, for small inputs with wide
+    /// keys; bucket scatter first, for large ones) is a stable sort.
     @Test(arguments: [(1_000, 30), (1_300_000, 40), (1_300_000, 20)])
     func sortsStablyByTheLowBits(count: Int, keyBits: Int) {
         var state: UInt64 = 42
@@ -15,6 +16,22 @@ import Testing
         var values = (0..<count).map { UInt32($0) }
         let expected = zip(keys, values).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         sortPairs(&keys, &values, keyBits: keyBits, threads: 2)
+        #expect(keys == expected.map(\.0))
+        #expect(values == expected.map(\.1))
+    }
+
+    /// Keys crowded into a few values of their top bits overflow the spread's slots, which then
+    /// fall back to sorting on the remaining bits: still sorted, still stable.
+    @Test func crowdedKeysSortStably() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var keys = (0..<20_000).map { _ in (next() % 7) << 30 | next() % 4 }
+        var values = (0..<keys.count).map { UInt32($0) }
+        let expected = zip(keys, values).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        sortPairs(&keys, &values, keyBits: 40, threads: 1)
         #expect(keys == expected.map(\.0))
         #expect(values == expected.map(\.1))
     }
