@@ -18,22 +18,28 @@ public struct Fx: Sendable {
     @inlinable
     var inputLength: Int { (k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k + 7) / 8 }
 
-    /// Writes the hash input y ‖ left ‖ right as big-endian bits into 8 words.
+    /// 64-bit words the hash input fills (the rest of the 64-byte block is zero).
+    @inlinable
+    var inputWords: Int { (k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k + 63) / 64 }
+
+    /// 64-bit words of the digest that hold the new y and the collated metadata.
+    @inlinable
+    var outputWords: Int {
+        let collatedBits = table >= 4 ? Parameters.metadataUnits(ofTable: table) * k : 0
+        return (k + Parameters.extraBits + collatedBits + 63) / 64
+    }
+
+    /// Writes the hash input y ‖ left ‖ right as big-endian bits into the first `inputWords`
+    /// words of `stream`, the last one padded with zero bits.
     @inlinable
     func writeInput(y: UInt64, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
                     into stream: UnsafeMutablePointer<UInt64>) {
         let inUnits = Parameters.metadataUnits(ofTable: table - 1)
-        stream.update(repeating: 0, count: 8)
-        BitPacking.write(y, count: k + Parameters.extraBits, words: stream, bitOffset: 0)
-        var offset = k + Parameters.extraBits
-        for u in 0..<inUnits {
-            BitPacking.write(left[u], count: k, words: stream, bitOffset: offset)
-            offset += k
-        }
-        for u in 0..<inUnits {
-            BitPacking.write(right[u], count: k, words: stream, bitOffset: offset)
-            offset += k
-        }
+        var writer = BitStreamWriter(words: stream)
+        writer.append(y, bits: k + Parameters.extraBits)
+        for u in 0..<inUnits { writer.append(left[u], bits: k) }
+        for u in 0..<inUnits { writer.append(right[u], bits: k) }
+        writer.finish()
     }
 
     /// Reads the outputs from the digest (as 4 big-endian words): writes the collated metadata
@@ -69,12 +75,13 @@ public struct Fx: Sendable {
             let digest = message + 16
             writeInput(y: y, left: left, right: right, into: stream)
             // BLAKE3 reads the byte string as little-endian words.
-            for i in 0..<8 {
+            for i in 0..<inputWords {
                 message[2 * i] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
                 message[2 * i + 1] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
             }
+            for i in (2 * inputWords)..<16 { message[i] = 0 }
             BLAKE3.hashBlock(message, length: inputLength, digest: digest)
-            for i in 0..<4 {
+            for i in 0..<outputWords {
                 stream[8 + i] = UInt64(digest[2 * i].byteSwapped) << 32 | UInt64(digest[2 * i + 1].byteSwapped)
             }
             return readOutput(digest: stream + 8, left: left, right: right, collated: collated)
@@ -137,7 +144,8 @@ extension Fx {
                     for lane in 0..<n {
                         let j = start + lane
                         writeInput(y: y[j * yStride], left: left + j * metaStride, right: right + j * metaStride, into: stream)
-                        for i in 0..<8 {
+                        // Message words past the input stay zero from the start.
+                        for i in 0..<inputWords {
                             messageWords[(2 * i) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
                             messageWords[(2 * i + 1) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
                         }
@@ -145,7 +153,7 @@ extension Fx {
                     BLAKE3.hashBlocks(message, lengths: length, digest: digest)
                     for lane in 0..<n {
                         let j = start + lane
-                        for i in 0..<4 {
+                        for i in 0..<outputWords {
                             stream[i] = UInt64(digestWords[(2 * i) * 8 + lane].byteSwapped) << 32
                                 | UInt64(digestWords[(2 * i + 1) * 8 + lane].byteSwapped)
                         }
