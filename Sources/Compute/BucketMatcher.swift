@@ -4,6 +4,10 @@ import PoSpace
 /// forward propagation. One matcher per thread; it owns the scratch map of the right bucket.
 struct BucketMatcher {
     typealias Lanes = SIMD8<UInt32>
+    /// kC as a literal (`init` checks it), so that splitting each position into (b, c) compiles
+    /// to a multiply: `Parameters.kC` (a global of another module) or a value the loop's closure
+    /// captures is not folded, and costs a division per entry.
+    private static var kC: UInt64 { 127 }
     /// Per slot of the right bucket (`y mod kBC`): how many entries, and the first one's position.
     private var slotCount: [UInt16]
     private var slotStart: [UInt32]
@@ -11,6 +15,7 @@ struct BucketMatcher {
     private let squares: [Lanes]
 
     init() {
+        precondition(Self.kC == Parameters.kC)
         slotCount = [UInt16](repeating: 0, count: Int(Parameters.kBC))
         slotStart = [UInt32](repeating: 0, count: Int(Parameters.kBC))
         var sq = [Lanes]()
@@ -30,7 +35,7 @@ struct BucketMatcher {
     /// Matches the buckets in `buckets` (each: bucket id and entry range, ascending, covering
     /// `y`), appending pairs (left, right) in order of left position, then m, then right position.
     mutating func match(y: UnsafePointer<UInt64>, buckets: ArraySlice<Bucket>, next: Bucket?, into pairs: inout MatchPairs) {
-        let kBC = Parameters.kBC, kC = UInt64(Parameters.kC)
+        let kBC = Parameters.kBC
         var all = Array(buckets)
         if let next { all.append(next) }
         slotCount.withUnsafeMutableBufferPointer { countBuffer in
@@ -40,7 +45,7 @@ struct BucketMatcher {
                         let count = countBuffer.baseAddress!, start = startBuffer.baseAddress!
                         let targets = targetBuffer.baseAddress!
                         let targetWords = UnsafeRawPointer(targets).assumingMemoryBound(to: UInt32.self)
-                        let kBLanes = Lanes(repeating: UInt32(Parameters.kB)), kCLanes = Lanes(repeating: UInt32(kC))
+                        let kBLanes = Lanes(repeating: UInt32(Parameters.kB)), kCLanes = Lanes(repeating: UInt32(Self.kC))
                         var mLanes = [Lanes](), m = Lanes(0, 1, 2, 3, 4, 5, 6, 7)
                         for _ in 0..<8 { mLanes.append(m); m &+= 8 }
                         for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
@@ -55,7 +60,7 @@ struct BucketMatcher {
                             let sq = sqBuffer.baseAddress! + Int(l.id & 1) * 8
                             for p in l.range {
                                 let position = y[p] - lBase
-                                let bL = Lanes(repeating: UInt32(position / kC)), cL = Lanes(repeating: UInt32(position % kC))
+                                let bL = Lanes(repeating: UInt32(position / Self.kC)), cL = Lanes(repeating: UInt32(position % Self.kC))
                                 // The 64 slots of the right bucket that match this entry, one per m.
                                 for g in 0..<8 {
                                     var b = bL &+ mLanes[g]
