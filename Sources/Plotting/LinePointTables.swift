@@ -18,30 +18,9 @@ struct LinePointTables {
         for t in 1...6 {
             let source = tables[t + 1]
             let keep = used[t + 1]
-            // Kept entries in order, then their line points, on all threads.
-            var order = keep.indices(threads: threads)
-            var keys = [UInt64](uninitializedCount: order.count)
-            let previous = newPosition
-            order.withUnsafeBufferPointer { o in
-                keys.withUnsafeMutableBufferPointer { out in
-                    source.left.withUnsafeBufferPointer { l in
-                        source.right.withUnsafeBufferPointer { r in
-                            tables[1].metadata.withUnsafeBufferPointer { xs in
-                                previous.withUnsafeBufferPointer { pos in
-                                    Parallel.forEachSlice(count: o.count, threads: threads) { slice in
-                                        for j in slice {
-                                            let i = Int(o[j])
-                                            let a = Int(l[i]), b = Int(r[i])
-                                            out[j] = t == 1 ? LinePoint.encode(xs[a], xs[b])
-                                                            : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            // Kept entries grouped by left pointer, then their line points, on all threads.
+            var (keys, order) = Self.linePoints(of: source, kept: keep.indices(threads: threads), previousCount: tables[t].count,
+                                                xs: tables[1].metadata, positions: newPosition, table: t, threads: threads)
             // Pairs of values below 2^v give line points below 2^2v: x values (v = k), then
             // positions in the previous final table.
             let valueBits = t == 1 ? k : 64 - UInt64(max(1, linePoints[t - 1].count)).leadingZeroBitCount
@@ -69,6 +48,37 @@ struct LinePointTables {
         let mask = (UInt64(1) << UInt64(positionBits)) - 1
         f7 = keys.map { $0 >> UInt64(positionBits) }
         positions = keys.map { $0 & mask }
+    }
+
+    /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from
+    /// the x values `xs` (table 1) or the `positions` of the previous forward table's kept
+    /// entries in their final table; in grouped order (`PairsByLeft`), each with its entry.
+    private static func linePoints(of source: ForwardTable, kept: [UInt32], previousCount: Int, xs: [UInt64], positions: [UInt32],
+                                   table t: Int, threads: Int) -> (keys: [UInt64], entries: [UInt32]) {
+        let pairs = source.left.withUnsafeBufferPointer { l in
+            source.right.withUnsafeBufferPointer { r in
+                PairsByLeft(kept, left: l, right: r, previousCount: previousCount, threads: threads)
+            }
+        }
+        var keys = [UInt64](uninitializedCount: kept.count)
+        keys.withUnsafeMutableBufferPointer { out in
+            pairs.left.withUnsafeBufferPointer { l in
+                pairs.right.withUnsafeBufferPointer { r in
+                    xs.withUnsafeBufferPointer { xs in
+                        positions.withUnsafeBufferPointer { pos in
+                            Parallel.forEachSlice(count: out.count, threads: threads) { slice in
+                                for j in slice {
+                                    let a = Int(l[j]), b = Int(r[j])
+                                    out[j] = t == 1 ? LinePoint.encode(xs[a], xs[b])
+                                                    : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (keys, pairs.entries)
     }
 }
 
