@@ -33,13 +33,17 @@ struct ForwardPropagation {
         }
     }
 
-    /// Table `previous.table + 1` from its predecessor.
+    /// Table `previous.table + 1` from its predecessor, sorted by y; table 7 stays in the order
+    /// of its matches: nothing matches against it, and phase 3 sorts it by (f7, position), which
+    /// does not depend on the order it comes in.
     func nextTable(after previous: ForwardTable) throws(ComputeError) -> ForwardTable {
         let (left, right) = try matches(in: previous)
         let (ys, meta) = try evaluate(previous, left: left, right: right)
-        let outUnits = Parameters.metadataUnits(ofTable: previous.table + 1)
-        var result = ForwardTable(table: previous.table + 1, y: ys, metadata: meta, left: left, right: right)
-        EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: outUnits, threads: threads)
+        let table = previous.table + 1
+        var result = ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
+        if table < 7 {
+            EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: Parameters.metadataUnits(ofTable: table), threads: threads)
+        }
         return result
     }
 
