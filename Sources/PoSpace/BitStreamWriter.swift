@@ -12,7 +12,7 @@ struct BitStreamWriter {
     init(words: UnsafeMutablePointer<UInt64>) { self.words = words }
 
     /// Appends the low `bits` (1…64) bits of `value`.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func append(_ value: UInt64, bits: Int) {
         let v = bits == 64 ? value : value & ((1 << UInt64(bits)) &- 1)
         let free = 64 - used
