@@ -9,11 +9,6 @@ import PoSpace
 /// final name appears only when `finish()` has made the complete file durable, so a plot under
 /// its final name is always whole. Use it from one thread at a time.
 ///
-/// Batches of values (`put(_:threads:)`) are compressed on the caller's threads and then stored
-/// into LMDB, in order, on the writer's own background queue, so that compressing the next
-/// batch overlaps LMDB's copying and writing of this one. A failure of a background store is
-/// thrown by the next call.
-///
 /// Determinism: the same sequence of `put` calls (same keys, bytes, frames and compression level,
 /// same map size) gives a byte-identical file, with the same LMDB and zstd versions and the same
 /// LMDB page size (the OS page size). Transactions commit after every `putsPerTransaction` puts
@@ -46,15 +41,7 @@ public final class PlotWriter {
     private var bytesInTransaction = 0
     private var keyCount: UInt64 = 0
     private var keyDigest = KeyDigest()
-    /// Read and changed under `lock`: the background queue may mark the writer failed.
     private var state = State.writing
-    private let lock = NSLock()
-    /// Stores compressed batches in order; at most `queuedBatches` wait, bounding memory.
-    private let storeQueue = DispatchQueue(label: "PlotWriter.store")
-    private let queueSlots = DispatchSemaphore(value: PlotWriter.queuedBatches)
-    private static let queuedBatches = 2
-    /// The first error of a background store, thrown by the next call.
-    private var storeError: PlotStoreError?
 
     private enum State { case writing, finished, abandoned, failed }
 
@@ -112,7 +99,6 @@ public final class PlotWriter {
     /// has finished or failed; `lmdb`/`io` when LMDB cannot store or commit (e.g. disk full). After
     /// an `lmdb` or `io` error the writer cannot continue: call `abandon()`.
     public func put(_ key: PlotKey, frames: [[UInt8]]) throws(PlotStoreError) {
-        try drainStores()
         try checkWriting()
         try check(key)
         try add(try FramedValue.encode(key: key, frames: frames.map { Frame($0) }, level: compressionLevel,
@@ -142,51 +128,11 @@ public final class PlotWriter {
                 }
             }
         }
-        if let failed = encoded.firstIndex(where: { if case .failure = $0 { true } else { false } }) {
-            // Store what comes before the value that cannot be stored, as single puts would.
-            try drainStores()
-            for i in 0..<failed {
-                if case .success(let bytes) = encoded[i] { try add(bytes, under: values[i].key) }
+        for (value, result) in zip(values, encoded) {
+            switch result {
+            case .success(let bytes): try add(bytes, under: value.key)
+            case .failure(let error): throw error
             }
-            if case .failure(let error) = encoded[failed] { throw error }
-        }
-        let batch = zip(values, encoded).map { value, result in
-            if case .success(let bytes) = result { (value.key, bytes) } else { preconditionFailure("checked above") }
-        }
-        queueSlots.wait()
-        let writer = BackgroundAccess(writer: self)
-        storeQueue.async {
-            writer.store(batch)
-        }
-    }
-
-    /// Stores a compressed batch; runs on `storeQueue`.
-    private func storeInBackground(_ batch: [(PlotKey, [UInt8])]) {
-        defer { queueSlots.signal() }
-        guard lock.withLock({ storeError == nil }) else { return }
-        do throws(PlotStoreError) {
-            for (key, bytes) in batch { try add(bytes, under: key) }
-        } catch {
-            // The batch is cut short: the writer cannot continue.
-            lock.withLock { storeError = error }
-            _ = fail(error)
-        }
-    }
-
-    /// The writer as the store queue sees it. Sound because the caller's side touches the LMDB
-    /// environment, the transaction and the counters only after `drainStores()` or
-    /// `storeQueue.sync`, and `state` and `storeError` only under `lock`.
-    private struct BackgroundAccess: @unchecked Sendable {
-        let writer: PlotWriter
-        func store(_ batch: [(PlotKey, [UInt8])]) { writer.storeInBackground(batch) }
-    }
-
-    /// Waits until the background queue has stored every batch, then throws its failure, if any.
-    private func drainStores() throws(PlotStoreError) {
-        storeQueue.sync {}
-        if let error = lock.withLock({ storeError }) {
-            lock.withLock { storeError = nil }
-            throw error
         }
     }
 
@@ -225,7 +171,6 @@ public final class PlotWriter {
     /// after a failure the partial file stays until `abandon()` or the writer is released.
     @discardableResult
     public func finish() throws(PlotStoreError) -> URL {
-        try drainStores()
         try checkWriting()
         let record = ContainerRecord(version: ContainerRecord.currentVersion, keyCount: keyCount, keyDigest: keyDigest.value)
         let value = try FramedValue.encode(key: PlotKey.container, frames: [Frame(record.encoded())], level: compressionLevel,
@@ -252,7 +197,7 @@ public final class PlotWriter {
         } catch {
             throw fail(error)
         }
-        lock.withLock { state = .finished }
+        state = .finished
         try FileSystem.syncDirectory(directoryPath)
         return finalURL
     }
@@ -260,14 +205,13 @@ public final class PlotWriter {
     /// Stops writing and removes the partial file. Does nothing after `finish()` succeeded or
     /// `abandon()` ran; the writer's `deinit` calls it, so a writer dropped unfinished leaves nothing.
     public func abandon() {
-        storeQueue.sync {}
-        guard lock.withLock({ state == .writing || state == .failed }) else { return }
+        guard state == .writing || state == .failed else { return }
         if let transaction { mdb_txn_abort(transaction) }
         transaction = nil
         if let environment { mdb_env_close(environment) }
         environment = nil
         _ = try? FileSystem.removeIfPresent(partialPath, operation: "remove the partial plot")
-        lock.withLock { state = .abandoned }
+        state = .abandoned
     }
 
     // MARK: Private
@@ -302,7 +246,7 @@ public final class PlotWriter {
     }
 
     private func checkWriting() throws(PlotStoreError) {
-        switch lock.withLock({ state }) {
+        switch state {
         case .writing: return
         case .finished: throw PlotStoreError(.invalidArgument(reason: "the plot \(finalPath) is already finished"))
         case .abandoned: throw PlotStoreError(.invalidArgument(reason: "the plot \(finalPath) was abandoned"))
@@ -346,7 +290,7 @@ public final class PlotWriter {
     private func fail(_ error: PlotStoreError) -> PlotStoreError {
         if let transaction { mdb_txn_abort(transaction) }
         transaction = nil
-        lock.withLock { state = .failed }
+        state = .failed
         return error
     }
 }

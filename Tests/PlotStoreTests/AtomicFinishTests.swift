@@ -112,18 +112,4 @@ import Testing
             #expect(error?.description.contains(target.path) == true)
         }
     }
-
-    /// Batches are stored in the background: a store that fails there (a key put twice) is
-    /// thrown by the next call, the writer cannot continue, and abandoning leaves nothing.
-    @Test func aFailedBackgroundStoreIsThrownByTheNextCall() throws {
-        let directory = try ScratchDirectory()
-        let writer = try PlotWriter(directory: directory.url, fileName: "dup.plot")
-        try writer.put(PlotKey("a"), [1])
-        try writer.put([(key: PlotKey("b"), frames: [Frame([2])]), (key: PlotKey("a"), frames: [Frame([3])])], threads: 2)
-        let error = #expect(throws: PlotStoreError.self) { try writer.finish() }
-        #expect(error?.kind.name == "invalidArgument")
-        #expect(throws: PlotStoreError.self) { try writer.put(PlotKey("c"), [4]) }
-        writer.abandon()
-        #expect(try directory.contents().isEmpty)
-    }
 }
