@@ -14,13 +14,17 @@ public struct Fx: Sendable {
         self.table = table
     }
 
-    /// Bytes hashed for one pair: y, then both inputs' metadata.
+    /// Bytes hashed for one pair.
     @inlinable
-    var inputLength: Int { (k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k + 7) / 8 }
+    var inputLength: Int { (inputBits + 7) / 8 }
 
     /// 64-bit words the hash input fills (the rest of the 64-byte block is zero).
     @inlinable
-    var inputWords: Int { (k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k + 63) / 64 }
+    var inputWords: Int { (inputBits + 63) / 64 }
+
+    /// Bits hashed for one pair: y, then both inputs' metadata.
+    @inlinable
+    var inputBits: Int { k + Parameters.extraBits + 2 * Parameters.metadataUnits(ofTable: table - 1) * k }
 
     /// 64-bit words of the digest that hold the new y and the collated metadata.
     @inlinable
