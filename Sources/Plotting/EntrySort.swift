@@ -6,7 +6,8 @@ import PoSpace
 /// again after the scatter). (Sorting indices and then permuting the entries would read
 /// every entry at a random place: at k = 24 that cost several seconds a table.)
 enum EntrySort {
-    /// Stable by y; `y` has `yBits` significant bits; `metadata` holds `units` values an entry.
+    /// Stable by the low `yBits` bits of y (bits above them must be equal in every entry, as
+    /// in a spilled bucket); `metadata` holds `units` values an entry.
     static func byY(_ table: inout ForwardTable, yBits: Int, units: Int, threads: Int) {
         let n = table.count
         guard n > 1 else { return }
@@ -16,6 +17,7 @@ enum EntrySort {
         let bucketBits = min(yBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - 15))
         let shift = UInt64(yBits - bucketBits)
         let buckets = 1 << bucketBits
+        let bucketMask = UInt64(buckets - 1)
         let workers = max(1, min(threads, n / 65_536 + 1))
         let chunk = (n + workers - 1) / workers
 
@@ -39,7 +41,7 @@ enum EntrySort {
                                         Parallel.forEachSlice(count: workers, threads: workers) { ws in
                                             for w in ws {
                                                 let c = cursors.baseAddress! + w * buckets
-                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(srcY[i] >> shift)] += 1 }
+                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((srcY[i] >> shift) & bucketMask)] += 1 }
                                             }
                                         }
                                         starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
@@ -47,7 +49,7 @@ enum EntrySort {
                                             for w in ws {
                                                 let c = cursors.baseAddress! + w * buckets
                                                 for i in (w * chunk)..<min(n, (w + 1) * chunk) {
-                                                    let d = Int(srcY[i] >> shift)
+                                                    let d = Int((srcY[i] >> shift) & bucketMask)
                                                     let at = c[d]
                                                     c[d] = at + 1
                                                     dstY[at] = srcY[i]

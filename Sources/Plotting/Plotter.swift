@@ -194,7 +194,7 @@ public enum Plotter {
         let sizes = (1...6).map { used[$0 + 1].population } + [tables.counts[7]]
         let header = try writeHeader(request, sizes: sizes, to: writer)
         let phase3 = SpilledLinePoints(tables: tables, used: used, k: request.k, bucketBits: bucketBits,
-                                       mapRanges: SpillPlan.mapRanges(bucketBits: bucketBits),
+                                       mapRanges: SpillPlan.mapRanges(k: request.k, bucketBits: bucketBits, memoryLimit: request.memoryLimit),
                                        threads: request.threads, directory: directory)
         let positions = try phase3.writeLinePointTables(header: header, to: writer, progress: progress)
         clock.finish()

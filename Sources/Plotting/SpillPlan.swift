@@ -27,9 +27,22 @@ public enum SpillPlan: Equatable, Sendable {
     /// the carried-over kBC groups would dominate.
     static func maxBucketBits(k: Int) -> Int { min(8, k - 9) }
 
-    /// Windows phase 3 splits each position map (8 bytes an entry) into: one for up to 32
-    /// buckets, so that a window, 256 bytes per bucket entry, fits the bucket's share.
-    static func mapRanges(bucketBits: Int) -> Int { 1 << max(0, bucketBits - 5) }
+    /// Phase 3's memory per entry of a line-point bucket, beside the position map's window:
+    /// the bucket's records, its sort's keys, order and scratch, and the rank records made from it.
+    static let bytesPerLinePointBucketEntry = 96
+
+    /// Windows phase 3 splits each position map (8 bytes an entry) into: the fewest (a power of
+    /// two, at most the bucket count) whose window takes at most half of what the limit leaves
+    /// beside the fixed part and one line-point bucket; the other half is headroom, for the
+    /// window's reach past its end and the plot writer's pages (measured at k = 24 under 256 MiB:
+    /// a window of a quarter of the map peaked 8 MB short of the limit, an eighth 35 MB short).
+    /// One window needs no routing by window and no rank files.
+    static func mapRanges(k: Int, bucketBits: Int, memoryLimit: Int) -> Int {
+        let available = memoryLimit - fixedBytes(k: k) - bytesPerLinePointBucketEntry * ((1 << k) >> bucketBits)
+        var ranges = 1
+        while ranges < 1 << bucketBits, 2 * 8 * ((1 << k) / ranges) > available { ranges *= 2 }
+        return ranges
+    }
 
     /// Temporary disk a spilling plot uses at its peak: measured 70.5 bytes an entry at k = 22
     /// (two forward tables' buckets while one is made from the other, plus the pointer files).

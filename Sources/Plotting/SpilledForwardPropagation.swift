@@ -33,30 +33,36 @@ struct SpilledForwardPropagation {
         let xs = try SpillFile(in: directory)
         let y7 = try SpillFile(in: directory)
 
-        var input = try SpilledTable(table: 1, k: k, bucketBits: bucketBits, in: directory)
+        var input = try SpilledTable(table: 1, k: k, bucketBits: bucketBits, threads: forward.threads, in: directory)
         try fillTableOne(input)
         counts[1] = input.count
         progress(.tableFinished(phase: 1, table: 1, entries: counts[1], fraction: 1.0 / 7))
         for t in 1...6 {
-            let output = try SpilledTable(table: t + 1, k: k, bucketBits: bucketBits, in: directory)
+            let output = try SpilledTable(table: t + 1, k: k, bucketBits: bucketBits, threads: forward.threads, in: directory)
             let pointerFile: SpillFile? = t > 1 ? try SpillFile(in: directory) : nil
-            var carry = ForwardTable(table: t, y: [], metadata: [], left: [], right: [])
+            var carryY = [UInt64](), carryMeta = [UInt64]()
             var carryPosition = 0
+            let units = input.units
             for b in 0..<input.bucketCount {
-                let bucket = try sortedBucket(input, b)
+                var bucket = try sortedBucket(input, b)
                 if let pointerFile { try appendPointers(of: bucket, to: pointerFile) }
                 else { try bucket.metadata.map { UInt32($0) }.withUnsafeBufferPointer { (x) throws(PlotterError) in try xs.append(x) } }
-                let combined = ForwardTable(table: t, y: carry.y + bucket.y, metadata: carry.metadata + bucket.metadata,
-                                            left: [], right: [])
+                // The carried groups, then the bucket; cut after the last complete group.
+                var y = carryY, meta = carryMeta
+                y.append(contentsOf: bucket.y)
+                meta.append(contentsOf: bucket.metadata)
+                bucket = ForwardTable(table: t, y: [], metadata: [], left: [], right: [])
                 let last = b == input.bucketCount - 1
-                let (matchable, carried) = last ? (combined.count, combined.count) : SpilledForwardPropagation.groupCut(combined.y)
-                let matchTable = ForwardTable(table: t, y: Array(combined.y[..<matchable]),
-                                              metadata: Array(combined.metadata[..<(matchable * combined.units)]),
-                                              left: [], right: [])
+                let (matchable, carried) = last ? (y.count, y.count) : SpilledForwardPropagation.groupCut(y)
+                carryY = Array(y[carried...])
+                carryMeta = Array(meta[(carried * units)...])
+                y.removeLast(y.count - matchable)
+                meta.removeLast(meta.count - matchable * units)
+                let matchTable = ForwardTable(table: t, y: y, metadata: meta, left: [], right: [])
                 let (left, right) = try Plotter.computing { () throws(ComputeError) in try forward.matches(in: matchTable) }
-                let (ys, meta) = try Plotter.computing { () throws(ComputeError) in try forward.evaluate(matchTable, left: left, right: right) }
-                try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
-                    try meta.withUnsafeBufferPointer { (m) throws(PlotterError) in
+                let (newY, newMeta) = try Plotter.computing { () throws(ComputeError) in try forward.evaluate(matchTable, left: left, right: right) }
+                try newY.withUnsafeBufferPointer { (y) throws(PlotterError) in
+                    try newMeta.withUnsafeBufferPointer { (m) throws(PlotterError) in
                         try left.withUnsafeBufferPointer { (l) throws(PlotterError) in
                             try right.withUnsafeBufferPointer { (r) throws(PlotterError) in
                                 try output.append(y: y, metadata: m, left: l, right: r, pointerBase: carryPosition)
@@ -64,8 +70,6 @@ struct SpilledForwardPropagation {
                         }
                     }
                 }
-                carry = ForwardTable(table: t, y: Array(combined.y[carried...]),
-                                     metadata: Array(combined.metadata[(carried * combined.units)...]), left: [], right: [])
                 carryPosition += carried
             }
             pointers[t] = pointerFile
@@ -114,18 +118,29 @@ struct SpilledForwardPropagation {
     /// Bucket `b` of `table`, sorted by y as the in-memory plotter sorts the whole table.
     private func sortedBucket(_ table: SpilledTable, _ b: Int) throws(PlotterError) -> ForwardTable {
         var bucket = try table.takeBucket(b)
+        // Every y in a bucket has the same top bits: only the ones below them need sorting.
+        let lowBits = forward.k + Parameters.extraBits - table.bucketBits
         if table.table == 1 {
             var x = bucket.metadata.map { UInt32($0) }
-            forward.sortByY(&bucket.y, &x)
+            sortPairs(&bucket.y, &x, keyBits: lowBits, threads: forward.threads)
             bucket.metadata = x.map { UInt64($0) }
         } else {
-            EntrySort.byY(&bucket, yBits: forward.k + Parameters.extraBits, units: table.units, threads: forward.threads)
+            EntrySort.byY(&bucket, yBits: lowBits, units: table.units, threads: forward.threads)
         }
         return bucket
     }
 
     private func appendPointers(of bucket: ForwardTable, to file: SpillFile) throws(PlotterError) {
-        let packed = (0..<bucket.count).map { UInt64(bucket.left[$0]) | UInt64(bucket.right[$0]) << 32 }
+        var packed = [UInt64](uninitializedCount: bucket.count)
+        bucket.left.withUnsafeBufferPointer { l in
+            bucket.right.withUnsafeBufferPointer { r in
+                packed.withUnsafeMutableBufferPointer { p in
+                    Parallel.forEachSlice(count: p.count, threads: forward.threads) { slice in
+                        for i in slice { p[i] = UInt64(l[i]) | UInt64(r[i]) << 32 }
+                    }
+                }
+            }
+        }
         try packed.withUnsafeBufferPointer { (p) throws(PlotterError) in try file.append(p) }
     }
 

@@ -50,29 +50,56 @@ struct SpilledLinePoints {
         // Sorted line points are the final table; ranks are the entries' new positions.
         let entryWindow = max(1, (n + mapRanges - 1) / mapRanges)
         var newMap = mapRanges == 1 ? [UInt64](repeating: .max, count: n) : []
-        let ranks = try SpillBuckets(count: mapRanges == 1 ? 0 : mapRanges, words: 2, in: directory)
+        let ranks = try SpillBuckets(count: mapRanges == 1 ? 0 : mapRanges, words: 2, threads: threads, in: directory)
         var parks = LinePointParkWriter(table: t, stubBits: header.stubBits, threads: threads, writer: writer)
         var rank = 0
         for d in 0..<points.count where points.records(in: d) > 0 {
             let records = try points.take(d)
             let count = records.count / 2
-            var keys = [UInt64](repeating: 0, count: count), order = [UInt32](repeating: 0, count: count)
-            for j in 0..<count { keys[j] = records[2 * j]; order[j] = UInt32(j) }
-            sortPairs(&keys, &order, keyBits: lpBits, threads: threads)
+            var keys = [UInt64](uninitializedCount: count), order = [UInt32](uninitializedCount: count)
+            records.withUnsafeBufferPointer { rs in
+                keys.withUnsafeMutableBufferPointer { k in
+                    order.withUnsafeMutableBufferPointer { o in
+                        Parallel.forEachSlice(count: count, threads: threads) { slice in
+                            for j in slice { k[j] = rs[2 * j]; o[j] = UInt32(j) }
+                        }
+                    }
+                }
+            }
+            // A bucket's line points share their top bits.
+            sortPairs(&keys, &order, keyBits: max(1, lpBits - bucketBits), threads: threads)
             try Plotter.storing { () throws(PlotStoreError) in
                 try keys.withUnsafeBufferPointer { (b) throws(PlotStoreError) in try parks.append(b) }
             }
+            // Entries are distinct, so threads write disjoint places.
+            let base = rank
             if mapRanges == 1 {
-                newMap.withUnsafeMutableBufferPointer { m in
-                    for j in 0..<count { m[Int(records[2 * Int(order[j]) + 1])] = UInt64(rank + j) }
+                records.withUnsafeBufferPointer { rs in
+                    order.withUnsafeBufferPointer { o in
+                        newMap.withUnsafeMutableBufferPointer { m in
+                            Parallel.forEachSlice(count: count, threads: threads) { slice in
+                                for j in slice { m[Int(rs[2 * Int(o[j]) + 1])] = UInt64(base + j) }
+                            }
+                        }
+                    }
                 }
             } else {
-                var out = [UInt64](repeating: 0, count: 2 * count), to = [Int32](repeating: 0, count: count)
-                for j in 0..<count {
-                    let entry = records[2 * Int(order[j]) + 1]
-                    out[2 * j] = entry
-                    out[2 * j + 1] = UInt64(rank + j)
-                    to[j] = Int32(entry / UInt64(entryWindow))
+                var out = [UInt64](uninitializedCount: 2 * count), to = [Int32](uninitializedCount: count)
+                records.withUnsafeBufferPointer { rs in
+                    order.withUnsafeBufferPointer { o in
+                        out.withUnsafeMutableBufferPointer { out in
+                            to.withUnsafeMutableBufferPointer { to in
+                                Parallel.forEachSlice(count: count, threads: threads) { slice in
+                                    for j in slice {
+                                        let entry = rs[2 * Int(o[j]) + 1]
+                                        out[2 * j] = entry
+                                        out[2 * j + 1] = UInt64(base + j)
+                                        to[j] = Int32(entry / UInt64(entryWindow))
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
                 try out.withUnsafeBufferPointer { (o) throws(PlotterError) in
                     try to.withUnsafeBufferPointer { (b) throws(PlotterError) in try ranks.append(o, buckets: b) }
@@ -89,7 +116,7 @@ struct SpilledLinePoints {
     /// entry) records, in buckets by the line point's top bits. Empties the pointer file.
     private func linePoints(_ t: Int, map: SpilledPositionMap, lpBits: Int) throws(PlotterError) -> SpillBuckets {
         let shift = UInt64(max(0, lpBits - bucketBits))
-        let points = try SpillBuckets(count: 1 << bucketBits, words: 2, in: directory)
+        let points = try SpillBuckets(count: 1 << bucketBits, words: 2, threads: threads, in: directory)
         let window = max(1, (map.count + mapRanges - 1) / mapRanges)
         let routed = mapRanges == 1 ? nil : try routeByLeftPointer(t, window: window)
         let pointerFile = tables.pointers[t + 1]!
@@ -120,13 +147,11 @@ struct SpilledLinePoints {
                     try out.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                         try pointerFile.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
                     }
-                    var kept = 0
-                    for i in 0..<count where keep[start + i] {
-                        records[2 * kept] = UInt64(start + i)
-                        records[2 * kept + 1] = out[i]
-                        kept += 1
+                    count = out.withUnsafeBufferPointer { p in
+                        records.withUnsafeMutableBufferPointer { rs in
+                            Self.keptRecords(UnsafeBufferPointer(rebasing: p[..<count]), from: start, keep: keep, into: rs, threads: threads)
+                        }
                     }
-                    count = kept
                 }
                 records.withUnsafeBufferPointer { rs in
                     values.withUnsafeBufferPointer { v in
@@ -164,30 +189,80 @@ struct SpilledLinePoints {
     private func routeByLeftPointer(_ t: Int, window: Int) throws(PlotterError) -> (buckets: SpillBuckets, reach: [Int]) {
         let n = tables.counts[t + 1]
         let keep = used[t + 1]
-        let routed = try SpillBuckets(count: mapRanges, words: 2, in: directory)
+        let routed = try SpillBuckets(count: mapRanges, words: 2, threads: threads, in: directory)
         var reach = [Int](repeating: 0, count: mapRanges)
-        var packed = [UInt64](repeating: 0, count: Self.chunk)
-        var records = [UInt64](), to = [Int32]()
+        var packed = [UInt64](uninitializedCount: Self.chunk)
+        var records = [UInt64](uninitializedCount: 2 * Self.chunk), to = [Int32](uninitializedCount: Self.chunk)
+        let workers = threads
+        var reaches = [Int](repeating: 0, count: workers * mapRanges)
         for start in stride(from: 0, to: n, by: Self.chunk) {
             let count = min(Self.chunk, n - start)
             try packed.withUnsafeMutableBufferPointer { (p) throws(PlotterError) in
                 try tables.pointers[t + 1]!.read(from: start, into: UnsafeMutableBufferPointer(rebasing: p[..<count]))
             }
-            records.removeAll(keepingCapacity: true)
-            to.removeAll(keepingCapacity: true)
-            for i in 0..<count where keep[start + i] {
-                let left = BackPointers.left(packed[i]), right = BackPointers.right(packed[i])
-                let r = left / window
-                records.append(UInt64(start + i))
-                records.append(packed[i])
-                to.append(Int32(r))
-                reach[r] = max(reach[r], right + 1)
+            let kept = packed.withUnsafeBufferPointer { p in
+                records.withUnsafeMutableBufferPointer { rs in
+                    Self.keptRecords(UnsafeBufferPointer(rebasing: p[..<count]), from: start, keep: keep, into: rs, threads: threads)
+                }
+            }
+            let ranges = mapRanges
+            records.withUnsafeBufferPointer { rs in
+                to.withUnsafeMutableBufferPointer { to in
+                    reaches.withUnsafeMutableBufferPointer { reaches in
+                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                            for w in ws {
+                                for j in (w * kept / workers)..<((w + 1) * kept / workers) {
+                                    let left = BackPointers.left(rs[2 * j + 1]), right = BackPointers.right(rs[2 * j + 1])
+                                    let r = left / window
+                                    to[j] = Int32(r)
+                                    reaches[w * ranges + r] = max(reaches[w * ranges + r], right + 1)
+                                }
+                            }
+                        }
+                    }
+                }
             }
             try records.withUnsafeBufferPointer { (rs) throws(PlotterError) in
-                try to.withUnsafeBufferPointer { (b) throws(PlotterError) in try routed.append(rs, buckets: b) }
+                try to.withUnsafeBufferPointer { (b) throws(PlotterError) in
+                    try routed.append(UnsafeBufferPointer(rebasing: rs[..<(2 * kept)]), buckets: UnsafeBufferPointer(rebasing: b[..<kept]))
+                }
             }
         }
+        for w in 0..<workers {
+            for r in 0..<mapRanges { reach[r] = max(reach[r], reaches[w * mapRanges + r]) }
+        }
         return (routed, reach)
+    }
+
+    /// The kept entries among `start..<start + pointers.count`, as (entry, packed pointers)
+    /// records in entry order, into `records`; returns how many. Each thread compacts a slice
+    /// into the place the kept entries before it leave free.
+    private static func keptRecords(_ pointers: UnsafeBufferPointer<UInt64>, from start: Int, keep: EntryBits,
+                                    into records: UnsafeMutableBufferPointer<UInt64>, threads: Int) -> Int {
+        let n = pointers.count
+        let slices = max(1, min(threads, n / 16_384 + 1))
+        let firsts = UnsafeMutableBufferPointer<Int>.allocate(capacity: slices + 1)
+        defer { firsts.deallocate() }
+        firsts.initialize(repeating: 0)
+        Parallel.forEachSlice(count: slices, threads: slices) { ss in
+            for s in ss {
+                var kept = 0
+                for i in (s * n / slices)..<((s + 1) * n / slices) where keep[start + i] { kept += 1 }
+                firsts[s + 1] = kept
+            }
+        }
+        for s in 0..<slices { firsts[s + 1] += firsts[s] }
+        Parallel.forEachSlice(count: slices, threads: slices) { ss in
+            for s in ss {
+                var at = firsts[s]
+                for i in (s * n / slices)..<((s + 1) * n / slices) where keep[start + i] {
+                    records[2 * at] = UInt64(start + i)
+                    records[2 * at + 1] = pointers[i]
+                    at += 1
+                }
+            }
+        }
+        return firsts[slices]
     }
 
     /// The (entry, new position) records, window by window, laid out in entry order on disk.
@@ -199,7 +274,7 @@ struct SpilledLinePoints {
         for s in 0..<ranks.count {
             let first = s * window, count = max(0, min(window, n - first))
             guard count > 0 else { break }
-            for j in 0..<count { values[j] = .max }
+            values.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[..<count]).update(repeating: .max) }
             // The window's records in pieces: the window alone is what the plan allows for.
             let total = ranks.records(in: s)
             for start in stride(from: 0, to: total, by: Self.chunk) {
@@ -207,7 +282,14 @@ struct SpilledLinePoints {
                 try records.withUnsafeMutableBufferPointer { (r) throws(PlotterError) in
                     try ranks.read(s, from: start, into: UnsafeMutableBufferPointer(rebasing: r[..<(2 * piece)]))
                 }
-                for j in 0..<piece { values[Int(records[2 * j]) - first] = records[2 * j + 1] }
+                // Entries are distinct, so threads write disjoint places.
+                records.withUnsafeBufferPointer { rs in
+                    values.withUnsafeMutableBufferPointer { v in
+                        Parallel.forEachSlice(count: piece, threads: threads) { slice in
+                            for j in slice { v[Int(rs[2 * j]) - first] = rs[2 * j + 1] }
+                        }
+                    }
+                }
             }
             ranks.clear(s)
             try values.withUnsafeBufferPointer { (v) throws(PlotterError) in try file.append(UnsafeBufferPointer(rebasing: v[..<count])) }

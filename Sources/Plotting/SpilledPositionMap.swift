@@ -23,9 +23,15 @@ enum SpilledPositionMap {
         case .onDisk(let file, _, let width) where width == 8:
             try file.read(from: start, into: values)
         case .onDisk(let file, _, _):
-            var narrow = [UInt32](repeating: 0, count: values.count)
-            try narrow.withUnsafeMutableBufferPointer { (n) throws(PlotterError) in try file.read(from: start, into: n) }
-            for i in 0..<values.count { values[i] = UInt64(narrow[i]) }
+            // Widened a piece at a time: a whole window of narrow values would double its memory.
+            var narrow = [UInt32](uninitializedCount: min(values.count, 1 << 18))
+            for from in stride(from: 0, to: values.count, by: narrow.count) {
+                let count = min(narrow.count, values.count - from)
+                try narrow.withUnsafeMutableBufferPointer { (n) throws(PlotterError) in
+                    try file.read(from: start + from, into: UnsafeMutableBufferPointer(rebasing: n[..<count]))
+                }
+                for i in 0..<count { values[from + i] = UInt64(narrow[i]) }
+            }
         }
     }
 }

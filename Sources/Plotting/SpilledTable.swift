@@ -15,19 +15,21 @@ final class SpilledTable {
     let bucketBits: Int
     private let shift: UInt64
     private let buckets: SpillBuckets
+    private let threads: Int
     /// Entries written so far.
     private(set) var count = 0
     private var records: [UInt64] = []
     private var destinations: [Int32] = []
 
-    init(table: Int, k: Int, bucketBits: Int, in directory: URL) throws(PlotterError) {
+    init(table: Int, k: Int, bucketBits: Int, threads: Int, in directory: URL) throws(PlotterError) {
         self.table = table
         units = Parameters.metadataUnits(ofTable: table)
         hasPointers = table > 1
         words = 1 + units + (hasPointers ? 1 : 0)
         self.bucketBits = bucketBits
         shift = UInt64(k + Parameters.extraBits - bucketBits)
-        buckets = try SpillBuckets(count: 1 << bucketBits, words: words, in: directory)
+        self.threads = max(1, threads)
+        buckets = try SpillBuckets(count: 1 << bucketBits, words: words, threads: threads, in: directory)
     }
 
     var bucketCount: Int { buckets.count }
@@ -45,13 +47,15 @@ final class SpilledTable {
         let (words, units, hasPointers, shift) = (self.words, self.units, self.hasPointers, self.shift)
         records.withUnsafeMutableBufferPointer { out in
             destinations.withUnsafeMutableBufferPointer { to in
-                for i in 0..<n {
-                    let at = i * words
-                    to[i] = Int32(truncatingIfNeeded: y[i] >> shift)
-                    out[at] = y[i]
-                    for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
-                    if hasPointers {
-                        out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+                Parallel.forEachSlice(count: n, threads: threads) { slice in
+                    for i in slice {
+                        let at = i * words
+                        to[i] = Int32(truncatingIfNeeded: y[i] >> shift)
+                        out[at] = y[i]
+                        for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
+                        if hasPointers {
+                            out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+                        }
                     }
                 }
             }
@@ -70,17 +74,30 @@ final class SpilledTable {
     func takeBucket(_ index: Int) throws(PlotterError) -> ForwardTable {
         let records = try buckets.take(index)
         let n = records.count / words
-        var y = [UInt64](repeating: 0, count: n)
-        var meta = [UInt64](repeating: 0, count: n * units)
-        var left = [UInt32](repeating: 0, count: hasPointers ? n : 0)
-        var right = left
-        for i in 0..<n {
-            let at = i * words
-            y[i] = records[at]
-            for u in 0..<units { meta[i * units + u] = records[at + 1 + u] }
-            if hasPointers {
-                left[i] = UInt32(truncatingIfNeeded: records[at + 1 + units])
-                right[i] = UInt32(truncatingIfNeeded: records[at + 1 + units] >> 32)
+        var y = [UInt64](uninitializedCount: n)
+        var meta = [UInt64](uninitializedCount: n * units)
+        var left = [UInt32](uninitializedCount: hasPointers ? n : 0)
+        var right = [UInt32](uninitializedCount: hasPointers ? n : 0)
+        let (words, units, hasPointers) = (self.words, self.units, self.hasPointers)
+        records.withUnsafeBufferPointer { rs in
+            y.withUnsafeMutableBufferPointer { y in
+                meta.withUnsafeMutableBufferPointer { meta in
+                    left.withUnsafeMutableBufferPointer { left in
+                        right.withUnsafeMutableBufferPointer { right in
+                            Parallel.forEachSlice(count: n, threads: threads) { slice in
+                                for i in slice {
+                                    let at = i * words
+                                    y[i] = rs[at]
+                                    for u in 0..<units { meta[i * units + u] = rs[at + 1 + u] }
+                                    if hasPointers {
+                                        left[i] = UInt32(truncatingIfNeeded: rs[at + 1 + units])
+                                        right[i] = UInt32(truncatingIfNeeded: rs[at + 1 + units] >> 32)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return ForwardTable(table: table, y: y, metadata: meta, left: left, right: right)

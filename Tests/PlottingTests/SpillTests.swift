@@ -28,6 +28,11 @@ import Testing
         for bits in 3...SpillPlan.maxBucketBits(k: 20) {
             #expect(SpillPlan(k: 20, memoryLimit: Self.limit(k: 20, bucketBits: bits)) == .spill(bucketBits: bits))
         }
+        // Phase 3 keeps a whole position map in memory where half the room left allows it; the
+        // byte-identity tests below run with 1, 2 and 8 windows.
+        #expect(SpillPlan.mapRanges(k: 24, bucketBits: 6, memoryLimit: 512 << 20) == 1)
+        #expect(SpillPlan.mapRanges(k: 24, bucketBits: 8, memoryLimit: 256 << 20) == 8)
+        #expect([5, 6, 8].map { SpillPlan.mapRanges(k: 18, bucketBits: $0, memoryLimit: Self.limit(k: 18, bucketBits: $0)) } == [1, 2, 8])
         #expect(SpillPlan(k: 20, memoryLimit: SpillPlan.minimumBytes(k: 20)) != nil)
         #expect(SpillPlan(k: 20, memoryLimit: SpillPlan.minimumBytes(k: 20) - 1) == nil)
     }
