@@ -1,23 +1,26 @@
 import PoSpace
 
-/// Finds every match between adjacent kBC buckets of a y-sorted table: the hot loop of
-/// forward propagation. One matcher per thread; it owns the scratch map of the right bucket.
+/// Finds every match between adjacent kBC buckets of a table whose entries are grouped by
+/// bucket (in any order within a bucket): the hot loop of forward propagation. One matcher per
+/// thread; it owns the scratch map of the right bucket.
 struct BucketMatcher {
     typealias Lanes = SIMD8<UInt32>
     /// kC as a literal (`init` checks it), so that splitting each position into (b, c) compiles
     /// to a multiply: `Parameters.kC` (a global of another module) or a value the loop's closure
     /// captures is not folded, and costs a division per entry.
     private static var kC: UInt64 { 127 }
-    /// Per slot of the right bucket (`y mod kBC`): how many entries, and the first one's position.
-    private var slotCount: [UInt16]
-    private var slotStart: [UInt32]
+    /// Per slot of the right bucket (`y mod kBC`): the first entry's offset in the bucket, or
+    /// `empty`; the entries of a slot are chained in `nextInSlot`, ascending. 16-bit offsets
+    /// keep the slot map (30 KB) in L1 (a bucket holds about 236 entries: kBC / 2^6).
+    private var slotHead: [UInt16]
+    private var nextInSlot: [UInt16] = []
+    private static var empty: UInt16 { .max }
     /// `(2m + parity)² mod kC` for m in 0..<64, as 8 lane groups: parity 0, then parity 1.
     private let squares: [Lanes]
 
     init() {
         precondition(Self.kC == Parameters.kC)
-        slotCount = [UInt16](repeating: 0, count: Int(Parameters.kBC))
-        slotStart = [UInt32](repeating: 0, count: Int(Parameters.kBC))
+        slotHead = [UInt16](repeating: Self.empty, count: Int(Parameters.kBC))
         var sq = [Lanes]()
         for parity in 0..<2 {
             for group in 0..<8 {
@@ -38,11 +41,14 @@ struct BucketMatcher {
         let kBC = Parameters.kBC
         var all = Array(buckets)
         if let next { all.append(next) }
-        slotCount.withUnsafeMutableBufferPointer { countBuffer in
-            slotStart.withUnsafeMutableBufferPointer { startBuffer in
+        let widest = all.reduce(0) { max($0, $1.range.count) }
+        precondition(widest < Int(Self.empty), "a kBC bucket of \(widest) entries")
+        if nextInSlot.count < widest { nextInSlot = [UInt16](repeating: 0, count: widest) }
+        slotHead.withUnsafeMutableBufferPointer { headBuffer in
+            nextInSlot.withUnsafeMutableBufferPointer { nextBuffer in
                 squares.withUnsafeBufferPointer { sqBuffer in
                     withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 8) { targetBuffer in
-                        let count = countBuffer.baseAddress!, start = startBuffer.baseAddress!
+                        let head = headBuffer.baseAddress!, chain = nextBuffer.baseAddress!
                         let targets = targetBuffer.baseAddress!
                         let targetWords = UnsafeRawPointer(targets).assumingMemoryBound(to: UInt32.self)
                         let kBLanes = Lanes(repeating: UInt32(Parameters.kB)), kCLanes = Lanes(repeating: UInt32(Self.kC))
@@ -50,11 +56,12 @@ struct BucketMatcher {
                         for _ in 0..<8 { mLanes.append(m); m &+= 8 }
                         for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
                             let l = all[i], r = all[i + 1]
-                            let rBase = r.id * kBC
-                            for p in r.range {
+                            let rBase = r.id * kBC, rFirst = r.range.lowerBound
+                            // Chained back to front, so each slot's chain runs in position order.
+                            for p in r.range.reversed() {
                                 let slot = Int(y[p] - rBase)
-                                if count[slot] == 0 { start[slot] = UInt32(p) }
-                                count[slot] += 1
+                                chain[p - rFirst] = head[slot]
+                                head[slot] = UInt16(truncatingIfNeeded: p - rFirst)
                             }
                             let lBase = l.id * kBC
                             let sq = sqBuffer.baseAddress! + Int(l.id & 1) * 8
@@ -73,18 +80,20 @@ struct BucketMatcher {
                                 // probes are independent loads with no branch between them.
                                 var occupied: UInt64 = 0
                                 for t in 0..<64 {
-                                    // 1 when the slot has entries (counts are below 2^16), as arithmetic.
-                                    let bit = UInt64(truncatingIfNeeded: (Int(count[Int(targetWords[t])]) &+ 0xFFFF) &>> 16)
+                                    let bit: UInt64 = head[Int(targetWords[t])] != Self.empty ? 1 : 0
                                     occupied |= bit &<< UInt64(t)
                                 }
                                 while occupied != 0 {
                                     let target = Int(targetWords[occupied.trailingZeroBitCount])
                                     occupied &= occupied &- 1
-                                    let first = start[target]
-                                    for j in 0..<UInt32(count[target]) { pairs.append(UInt32(p), first + j) }
+                                    var j = head[target]
+                                    while j != Self.empty {
+                                        pairs.append(UInt32(p), UInt32(rFirst + Int(j)))
+                                        j = chain[Int(j)]
+                                    }
                                 }
                             }
-                            for p in r.range { count[Int(y[p] - rBase)] = 0 }
+                            for p in r.range { head[Int(y[p] - rBase)] = Self.empty }
                         }
                     }
                 }

@@ -9,6 +9,9 @@ public struct CPUBackend: ComputeBackend {
 
     public var description: String { "CPU, \(threads) thread\(threads == 1 ? "" : "s")" }
 
+    /// `BucketMatcher` chains a group's entries by slot, in whatever order they come.
+    public var needsSortedGroups: Bool { false }
+
     public func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
         let f1 = F1(k: k, plotID: plotID)
         let chunk = 1 << 14

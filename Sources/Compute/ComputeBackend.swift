@@ -16,8 +16,12 @@ public protocol ComputeBackend: Sendable {
     func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
             outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError)
 
-    /// Every match between adjacent kBC groups of a y-sorted table, ordered by left position,
-    /// then m, then right position.
+    /// Whether `matches` needs the entries of each kBC group sorted by y. If not, a table need
+    /// only be grouped by kBC group (`y / kBC`, ascending), which is cheaper to sort into.
+    var needsSortedGroups: Bool { get }
+
+    /// Every match between adjacent kBC groups of a table grouped by kBC group (each group
+    /// sorted by y if `needsSortedGroups`), ordered by left position, then m, then right position.
     func matches(y: UnsafeBufferPointer<UInt64>) throws(ComputeError) -> (left: [UInt32], right: [UInt32])
 }
 

@@ -15,6 +15,9 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
     /// Largest number of items a slice may hold, from the device's allocation limit.
     private let sliceLimit: Int
 
+    /// The match kernels find a slot's entries by binary search in the right group.
+    public var needsSortedGroups: Bool { true }
+
     public var description: String { "OpenCL device \(device.platformIndex):\(device.deviceIndex) \(device.name) (\(device.platformName))" }
 
     /// Creates a context and queue on `device` and builds the kernels; a build failure carries

@@ -6,9 +6,26 @@ import PoSpace
 /// again after the scatter). (Sorting indices and then permuting the entries would read
 /// every entry at a random place: at k = 24 that cost several seconds a table.)
 enum EntrySort {
+    /// What the entries end up ordered by.
+    enum Order {
+        /// y, stably.
+        case y
+        /// The kBC group of y (`y / kBC`): all that matching needs, since the plot does not depend
+        /// on the order of a forward table's entries (final tables are sorted by line point, and
+        /// table 7 by f7 and position), only on which entries match. Inside a group, entries keep
+        /// the order they came in, except that a group spanning two of the sort's top-bit buckets
+        /// has the lower bucket's entries first: the order depends on the input alone.
+        case group
+    }
+
     /// Stable by the low `yBits` bits of y (bits above them must be equal in every entry, as
     /// in a spilled bucket); `metadata` holds `units` values an entry.
     static func byY(_ table: inout ForwardTable, yBits: Int, units: Int, threads: Int) {
+        sort(&table, by: .y, yBits: yBits, units: units, threads: threads)
+    }
+
+    /// Sorts by `order`; y's bits above the low `yBits` must be equal in every entry.
+    static func sort(_ table: inout ForwardTable, by order: Order, yBits: Int, units: Int, threads: Int) {
         let n = table.count
         guard n > 1 else { return }
         // 2^14 to 2^15 entries a bucket: few enough buckets that the scatter's write streams stay
@@ -67,9 +84,17 @@ enum EntrySort {
                                         starts.withUnsafeBufferPointer { s in
                                             Parallel.forEachSlice(count: buckets, threads: threads) { range in
                                                 var scratch = BucketScratch()
-                                                for d in range {
-                                                    scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), units: units,
-                                                                 from: from, into: into)
+                                                for d in range where s[d + 1] > s[d] {
+                                                    switch order {
+                                                    case .y:
+                                                        scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), units: units,
+                                                                     from: from, into: into)
+                                                    case .group:
+                                                        // The bucket's lowest possible y: the shared top bits, then d.
+                                                        let lowest = from.y[s[d]] & ~((UInt64(1) << UInt64(yBits)) - 1) | UInt64(d) << shift
+                                                        scratch.group(start: s[d], end: s[d + 1], lowest: lowest, span: UInt64(1) << shift,
+                                                                      units: units, from: from, into: into)
+                                                    }
                                                 }
                                             }
                                         }
@@ -95,6 +120,42 @@ private struct Entries {
 /// One thread's buffers for sorting a bucket.
 private struct BucketScratch {
     var keys: [UInt64] = [], order: [UInt32] = [], keys2: [UInt64] = [], order2: [UInt32] = []
+    var groupStarts: [Int] = []
+    /// kBC as a literal (`group` checks it), so that dividing by it compiles to a multiply.
+    private static var kBC: UInt64 { 15113 }
+
+    /// Entries start..<end of `from`, whose y lie in `lowest..<lowest + span`, into the same
+    /// places of `into`, grouped by kBC group in one stable counting scatter.
+    mutating func group(start: Int, end: Int, lowest: UInt64, span: UInt64, units: Int, from: Entries, into: Entries) {
+        precondition(Self.kBC == Parameters.kBC)
+        let first = lowest / Self.kBC
+        let groups = Int((lowest + span - 1) / Self.kBC - first) + 1
+        if groupStarts.count < groups + 1 { groupStarts = [Int](repeating: 0, count: groups + 1) }
+        groupStarts.withUnsafeMutableBufferPointer { g in
+            let counts = UnsafeMutableBufferPointer(rebasing: g[..<(groups + 1)])
+            counts.update(repeating: 0)
+            for i in start..<end { counts[Int(from.y[i] / Self.kBC - first) + 1] += 1 }
+            var at = start
+            for j in 0..<groups {
+                let count = counts[j + 1]
+                counts[j] = at
+                at += count
+            }
+            let source = from.meta, target = into.meta
+            for i in start..<end {
+                let y = from.y[i]
+                let j = Int(y / Self.kBC - first)
+                let a = counts[j]
+                counts[j] = a + 1
+                into.y[a] = y
+                into.left[a] = from.left[i]
+                into.right[a] = from.right[i]
+                if let source, let target {
+                    for u in 0..<units { target[a * units + u] = source[i * units + u] }
+                }
+            }
+        }
+    }
 
     /// Stable sort of entries start..<end of `from` by the low `lowBits` of y (their high bits
     /// are equal), written to the same places in `into`.

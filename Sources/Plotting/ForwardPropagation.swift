@@ -3,7 +3,8 @@ import PoSpace
 
 /// Phase 1: computes tables 1–7 in memory. Table 1 holds f1(x) for every x; table t holds an
 /// entry for every match between adjacent buckets of table t − 1, with f_t's output, the
-/// collated metadata and pointers back to the two matched entries. Every table ends sorted by y.
+/// collated metadata and pointers back to the two matched entries. Tables 1–6 end sorted by y,
+/// or only grouped by kBC group where the backend matches such tables (`entryOrder`).
 struct ForwardPropagation {
     let k: Int
     let plotID: PlotID
@@ -33,7 +34,7 @@ struct ForwardPropagation {
         }
     }
 
-    /// Table `previous.table + 1` from its predecessor, sorted by y; table 7 stays in the order
+    /// Table `previous.table + 1` from its predecessor, in `entryOrder`; table 7 stays in the order
     /// of its matches: nothing matches against it, and phase 3 sorts it by (f7, position), which
     /// does not depend on the order it comes in.
     func nextTable(after previous: ForwardTable) throws(ComputeError) -> ForwardTable {
@@ -42,10 +43,14 @@ struct ForwardPropagation {
         let table = previous.table + 1
         var result = ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
         if table < 7 {
-            EntrySort.byY(&result, yBits: k + Parameters.extraBits, units: Parameters.metadataUnits(ofTable: table), threads: threads)
+            EntrySort.sort(&result, by: entryOrder, yBits: k + Parameters.extraBits, units: Parameters.metadataUnits(ofTable: table),
+                           threads: threads)
         }
         return result
     }
+
+    /// How tables 2–6 are sorted: only by kBC group where the backend's matching allows it.
+    var entryOrder: EntrySort.Order { backend.needsSortedGroups ? .y : .group }
 
     /// f and collated metadata of the next table for the matched pairs (`left[i]`, `right[i]`)
     /// of `previous` (positions in it), in pair order.
@@ -71,7 +76,7 @@ struct ForwardPropagation {
         return (ys, meta)
     }
 
-    /// All matches of a y-sorted table, in order of left position (threads take runs of buckets).
+    /// All matches of a table in `entryOrder`, in order of left position (threads take runs of buckets).
     func matches(in t: ForwardTable) throws(ComputeError) -> (left: [UInt32], right: [UInt32]) {
         try t.y.withUnsafeBufferPointer { (y) throws(ComputeError) in try backend.matches(y: y) }
     }

@@ -1,10 +1,11 @@
 import PoSpace
 
-/// One table of forward propagation (phase 1), sorted by y (see `y`).
+/// One table of forward propagation (phase 1), in the order of `y`.
 struct ForwardTable {
     /// Table number, 1…7.
     let table: Int
-    /// The f outputs (k + 6 bits each), ascending; in memory, table 7 keeps the order of its matches.
+    /// The f outputs (k + 6 bits each): ascending, or ascending by kBC group (`EntrySort.Order`);
+    /// in memory, table 7 keeps the order of its matches.
     var y: [UInt64]
     /// Metadata units, `Parameters.metadataUnits(ofTable: table)` per entry (table 1: x).
     var metadata: [UInt64]

@@ -2,8 +2,8 @@ import Compute
 import Foundation
 import PoSpace
 
-/// What phase 1 leaves on disk when the tables are spilled: for each table, in final (y-sorted)
-/// order, what phases 2 and 3 read back in order.
+/// What phase 1 leaves on disk when the tables are spilled: for each table, in its final order
+/// (by y, or by kBC group), what phases 2 and 3 read back in order.
 struct SpilledForwardTables {
     /// Entries of tables 1…7 (index 0 unused).
     var counts: [Int]
@@ -16,11 +16,14 @@ struct SpilledForwardTables {
 }
 
 /// Phase 1 within a memory limit: the same tables as `ForwardPropagation`, made one bucket at a
-/// time. Each table lives in `SpilledTable` buckets; a bucket is loaded, sorted by y, and its
-/// kBC groups matched, except the last group, which may go on in the next bucket: that group
-/// and the one before it are carried over and matched with the next bucket. The new table's
-/// entries are appended to its own buckets in the order they are made, the order the
-/// in-memory plotter makes them in, so the result is byte for byte the same.
+/// time. Each table lives in `SpilledTable` buckets; a bucket is loaded, sorted (as
+/// `ForwardPropagation.entryOrder` says), and its kBC groups matched, except the last group,
+/// which may go on in the next bucket: that group and the one before it are carried over and
+/// matched with the next bucket. The new table's entries are appended to its own buckets in the
+/// order they are made. The tables hold the same entries as in memory, in the same kBC groups
+/// (only a group split between two buckets may be in another order inside), so the same pairs
+/// match and the plot is byte for byte the same: it depends on which entries match, never on
+/// their order inside a group.
 struct SpilledForwardPropagation {
     let forward: ForwardPropagation
     let bucketBits: Int
@@ -115,7 +118,7 @@ struct SpilledForwardPropagation {
         }
     }
 
-    /// Bucket `b` of `table`, sorted by y as the in-memory plotter sorts the whole table.
+    /// Bucket `b` of `table`, sorted as the in-memory plotter sorts the whole table; table 7 by y.
     private func sortedBucket(_ table: SpilledTable, _ b: Int) throws(PlotterError) -> ForwardTable {
         var bucket = try table.takeBucket(b)
         // Every y in a bucket has the same top bits: only the ones below them need sorting.
@@ -125,7 +128,9 @@ struct SpilledForwardPropagation {
             sortPairs(&bucket.y, &x, keyBits: lowBits, threads: forward.threads)
             bucket.metadata = x.map { UInt64($0) }
         } else {
-            EntrySort.byY(&bucket, yBits: lowBits, units: table.units, threads: forward.threads)
+            // Table 7 stays sorted by y: phase 4 streams it in f7 order.
+            EntrySort.sort(&bucket, by: table.table == 7 ? .y : forward.entryOrder, yBits: lowBits, units: table.units,
+                           threads: forward.threads)
         }
         return bucket
     }
@@ -144,7 +149,7 @@ struct SpilledForwardPropagation {
         try packed.withUnsafeBufferPointer { (p) throws(PlotterError) in try file.append(p) }
     }
 
-    /// For y-sorted `y` that the next bucket may continue: entries before `matchable` can be
+    /// For `y` grouped by kBC group, which the next bucket may continue: entries before `matchable` can be
     /// matched now (every kBC group but the last, which may be incomplete); entries from
     /// `carried` on (the last two groups) go on to the next bucket.
     static func groupCut(_ y: [UInt64]) -> (matchable: Int, carried: Int) {

@@ -36,6 +36,7 @@ import Testing
     struct FailingBackend: ComputeBackend {
         let cpu = CPUBackend(threads: 1)
         var description: String { "a device that fails at table 4" }
+        var needsSortedGroups: Bool { cpu.needsSortedGroups }
         func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
             cpu.f1(k: k, plotID: plotID, start: start, into: ys)
         }

@@ -1,4 +1,5 @@
 @testable import Plotting
+import PoSpace
 import Testing
 
 @Suite struct EntrySortTests {
@@ -25,5 +26,31 @@ import Testing
         #expect(table.left == order.map { UInt32($0) })
         #expect(table.right == order.map { UInt32(n - $0) })
         #expect(table.metadata == order.flatMap { i in (0..<units).map { metadata[i * units + $0] } })
+    }
+
+    /// Sorting by kBC group moves whole entries into ascending groups, and the order inside
+    /// the groups depends only on the input, not on the thread count.
+    @Test func groupsByKBCGroup() {
+        var state: UInt64 = 3
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        let n = 150_000, yBits = 28
+        let y = (0..<n).map { _ in next() & ((1 << UInt64(yBits)) - 1) }
+        let input = ForwardTable(table: 2, y: y, metadata: y.map { $0 ^ 0x5555 },
+                                 left: (0..<n).map { UInt32($0) }, right: (0..<n).map { UInt32($0) + 1 })
+        var one = input, two = input
+        EntrySort.sort(&one, by: .group, yBits: yBits, units: 1, threads: 1)
+        EntrySort.sort(&two, by: .group, yBits: yBits, units: 1, threads: 2)
+
+        let kBC = Parameters.kBC
+        #expect(zip(one.y, one.y.dropFirst()).allSatisfy { $0 / kBC <= $1 / kBC })
+        #expect(Set(one.left) == Set(0..<UInt32(n)))
+        #expect((0..<n).allSatisfy { one.y[$0] == y[Int(one.left[$0])] && one.right[$0] == one.left[$0] + 1 })
+        #expect(one.metadata == one.y.map { $0 ^ 0x5555 })
+        #expect(two.y == one.y && two.left == one.left && two.metadata == one.metadata)
+        // Not merely sorted by y: the groups are not sorted inside.
+        #expect(one.y != one.y.sorted())
     }
 }
