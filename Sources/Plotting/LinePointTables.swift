@@ -21,10 +21,11 @@ struct LinePointTables {
             // Kept entries grouped by left pointer, then their line points, on all threads.
             var (keys, order) = Self.linePoints(of: source, kept: keep.indices(threads: threads), previousCount: tables[t].count,
                                                 xs: tables[1].metadata, positions: newPosition, table: t, threads: threads)
-            // Pairs of values below 2^v give line points below 2^2v: x values (v = k), then
-            // positions in the previous final table.
-            let valueBits = t == 1 ? k : 64 - UInt64(max(1, linePoints[t - 1].count)).leadingZeroBitCount
-            sortPairs(&keys, &order, keyBits: 2 * valueBits, threads: threads)
+            // Line points of two values below `limit` (x values, then positions in the previous
+            // final table) are at most the one of the two largest.
+            let limit = t == 1 ? 1 << k : linePoints[t - 1].count
+            let keyBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
+            sortPairs(&keys, &order, keyBits: keyBits, threads: threads)
             var positions = [UInt32](repeating: UInt32.max, count: source.count)
             // Ranks go to distinct entries, so threads write disjoint places.
             order.withUnsafeBufferPointer { o in
