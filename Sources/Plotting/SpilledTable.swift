@@ -2,10 +2,13 @@ import Foundation
 import PoSpace
 
 /// A forward table on disk, split into buckets by the top bits of y: one temporary file per
-/// bucket holding that bucket's entries in the order they were made, each as 64-bit words —
-/// y, the metadata units, then (tables 2–7) both back pointers in one word (`BackPointers`). Because entries
-/// reach a bucket in the order the in-memory plotter makes them, a stable sort of each bucket,
-/// taken in bucket order, gives exactly the in-memory table.
+/// bucket holding that bucket's entries in the order they were made. An entry is a record of
+/// whole 64-bit words, its fields bit-packed big-endian: y's bits below the bucket's (the
+/// bucket implies the rest), the metadata units (k bits each), then (tables 2–7) both back
+/// pointers in one word (`BackPointers`). At k = 24 with 64 buckets that is 3 words an entry
+/// for tables 2–6 where whole words per field took 4 to 6: the spill files are mostly what a
+/// spilling plot writes and reads. Entries reach a bucket in the order they are made, and
+/// each bucket is sorted on its own.
 final class SpilledTable {
     let table: Int
     let units: Int
@@ -13,6 +16,8 @@ final class SpilledTable {
     /// Words an entry.
     let words: Int
     let bucketBits: Int
+    private let k: Int
+    /// y's bits below the bucket's top bits: what a record keeps of y.
     private let shift: UInt64
     private let buckets: SpillBuckets
     private let threads: Int
@@ -23,11 +28,12 @@ final class SpilledTable {
 
     init(table: Int, k: Int, bucketBits: Int, threads: Int, in directory: URL) throws(PlotterError) {
         self.table = table
+        self.k = k
         units = Parameters.metadataUnits(ofTable: table)
         hasPointers = table > 1
-        words = 1 + units + (hasPointers ? 1 : 0)
         self.bucketBits = bucketBits
         shift = UInt64(k + Parameters.extraBits - bucketBits)
+        words = (Int(shift) + units * k + (hasPointers ? 64 : 0) + 63) / 64
         self.threads = max(1, threads)
         buckets = try SpillBuckets(count: 1 << bucketBits, words: words, threads: threads, in: directory)
     }
@@ -44,17 +50,23 @@ final class SpilledTable {
             records = [UInt64](repeating: 0, count: n * words)
             destinations = [Int32](repeating: 0, count: n)
         }
-        let (words, units, hasPointers, shift) = (self.words, self.units, self.hasPointers, self.shift)
+        let (words, units, hasPointers, shift, k) = (self.words, self.units, self.hasPointers, self.shift, self.k)
         records.withUnsafeMutableBufferPointer { out in
             destinations.withUnsafeMutableBufferPointer { to in
                 Parallel.forEachSlice(count: n, threads: threads) { slice in
                     for i in slice {
-                        let at = i * words
+                        let record = out.baseAddress! + i * words
+                        record.update(repeating: 0, count: words)
                         to[i] = Int32(truncatingIfNeeded: y[i] >> shift)
-                        out[at] = y[i]
-                        for u in 0..<units { out[at + 1 + u] = metadata[i * units + u] }
+                        BitPacking.write(y[i], count: Int(shift), words: record, bitOffset: 0)
+                        var at = Int(shift)
+                        for u in 0..<units {
+                            BitPacking.write(metadata[i * units + u], count: k, words: record, bitOffset: at)
+                            at += k
+                        }
                         if hasPointers {
-                            out[at + 1 + units] = BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i]))
+                            BitPacking.write(BackPointers.pack(left: pointerBase + Int(left[i]), right: pointerBase + Int(right[i])),
+                                             count: 64, words: record, bitOffset: at)
                         }
                     }
                 }
@@ -78,7 +90,8 @@ final class SpilledTable {
         var meta = [UInt64](uninitializedCount: n * units)
         var left = [UInt32](uninitializedCount: hasPointers ? n : 0)
         var right = [UInt32](uninitializedCount: hasPointers ? n : 0)
-        let (words, units, hasPointers) = (self.words, self.units, self.hasPointers)
+        let (words, units, hasPointers, shift, k) = (self.words, self.units, self.hasPointers, self.shift, self.k)
+        let top = UInt64(index) << shift
         records.withUnsafeBufferPointer { rs in
             y.withUnsafeMutableBufferPointer { y in
                 meta.withUnsafeMutableBufferPointer { meta in
@@ -86,12 +99,17 @@ final class SpilledTable {
                         right.withUnsafeMutableBufferPointer { right in
                             Parallel.forEachSlice(count: n, threads: threads) { slice in
                                 for i in slice {
-                                    let at = i * words
-                                    y[i] = rs[at]
-                                    for u in 0..<units { meta[i * units + u] = rs[at + 1 + u] }
+                                    let record = rs.baseAddress! + i * words
+                                    y[i] = top | BitPacking.read(words: record, bitOffset: 0, count: Int(shift))
+                                    var at = Int(shift)
+                                    for u in 0..<units {
+                                        meta[i * units + u] = BitPacking.read(words: record, bitOffset: at, count: k)
+                                        at += k
+                                    }
                                     if hasPointers {
-                                        left[i] = UInt32(truncatingIfNeeded: rs[at + 1 + units])
-                                        right[i] = UInt32(truncatingIfNeeded: rs[at + 1 + units] >> 32)
+                                        let pointers = BitPacking.read(words: record, bitOffset: at, count: 64)
+                                        left[i] = UInt32(truncatingIfNeeded: pointers)
+                                        right[i] = UInt32(truncatingIfNeeded: pointers >> 32)
                                     }
                                 }
                             }
