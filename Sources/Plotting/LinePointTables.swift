@@ -41,14 +41,39 @@ struct LinePointTables {
         // Table 7: every entry is kept; sort by f7 then by position in final table 6.
         let t7 = tables[7]
         let positionBits = 64 - UInt64(max(1, t7.count)).leadingZeroBitCount
-        var keys = (0..<t7.count).map { i in
-            (t7.y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(newPosition[i])
+        let n = t7.count
+        var keys = [UInt64](uninitializedCount: n), order = [UInt32](uninitializedCount: n)
+        t7.y.withUnsafeBufferPointer { y in
+            newPosition.withUnsafeBufferPointer { p in
+                keys.withUnsafeMutableBufferPointer { keys in
+                    order.withUnsafeMutableBufferPointer { order in
+                        Parallel.forEachSlice(count: n, threads: threads) { slice in
+                            for i in slice {
+                                keys[i] = (y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(p[i])
+                                order[i] = UInt32(i)
+                            }
+                        }
+                    }
+                }
+            }
         }
-        var order = (0..<t7.count).map { UInt32($0) }
         sortPairs(&keys, &order, keyBits: k + positionBits, threads: threads)
         let mask = (UInt64(1) << UInt64(positionBits)) - 1
-        f7 = keys.map { $0 >> UInt64(positionBits) }
-        positions = keys.map { $0 & mask }
+        var f7 = [UInt64](uninitializedCount: n), positions = [UInt64](uninitializedCount: n)
+        keys.withUnsafeBufferPointer { keys in
+            f7.withUnsafeMutableBufferPointer { f7 in
+                positions.withUnsafeMutableBufferPointer { positions in
+                    Parallel.forEachSlice(count: n, threads: threads) { slice in
+                        for i in slice {
+                            f7[i] = keys[i] >> UInt64(positionBits)
+                            positions[i] = keys[i] & mask
+                        }
+                    }
+                }
+            }
+        }
+        self.f7 = f7
+        self.positions = positions
     }
 
     /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from
