@@ -1,13 +1,28 @@
+import PoSpace
+
 /// Phase 2: marks, from table 7 down, which entries of each table some table-7 entry leads
 /// to. Entries that lead nowhere can never be part of a proof and are left out of the plot.
 enum Backpropagation {
     /// `used[t]` (t = 1…7; index 0 unused) tells which entries of table t are kept.
-    static func usedEntries(_ tables: [ForwardTable]) -> [EntryBits] {
+    static func usedEntries(_ tables: [ForwardTable], threads: Int = 1) -> [EntryBits] {
         var used = [EntryBits](repeating: EntryBits(count: 0, set: false), count: 8)
         used[7] = EntryBits(count: tables[7].count, set: true)
         for t in stride(from: 7, through: 2, by: -1) {
-            var below = EntryBits(count: tables[t - 1].count, set: false)
-            mark(left: tables[t].left, right: tables[t].right, first: 0, kept: used[t], in: &below)
+            // Each thread marks a slice of the entries into a bitmap of its own; then the bitmaps
+            // are OR-ed together, a range of words a thread.
+            let n = tables[t].left.count
+            let workers = max(1, min(threads, n / 65_536 + 1))
+            var marks = (0..<workers).map { _ in EntryBits(count: tables[t - 1].count, set: false) }
+            marks.withUnsafeMutableBufferPointer { marks in
+                Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                    for w in ws {
+                        let range = (w * n / workers)..<((w + 1) * n / workers)
+                        mark(left: tables[t].left, right: tables[t].right, range: range, kept: used[t], in: &marks[w])
+                    }
+                }
+            }
+            var below = marks[0]
+            for w in 1..<workers { below.formUnion(marks[w], threads: threads) }
             used[t - 1] = below
         }
         return used
@@ -36,9 +51,9 @@ enum Backpropagation {
         return used
     }
 
-    /// Marks both inputs of every kept entry among entries `first…` whose pointers are given.
-    private static func mark(left: [UInt32], right: [UInt32], first: Int, kept: EntryBits, in below: inout EntryBits) {
-        for i in 0..<left.count where kept[first + i] {
+    /// Marks both inputs of every kept entry in `range`.
+    private static func mark(left: [UInt32], right: [UInt32], range: Range<Int>, kept: EntryBits, in below: inout EntryBits) {
+        for i in range where kept[i] {
             below.insert(Int(left[i]))
             below.insert(Int(right[i]))
         }

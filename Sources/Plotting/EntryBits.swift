@@ -14,6 +14,18 @@ struct EntryBits {
 
     mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
 
+    /// Sets every bit set in `other`, which has the same count, on `threads` threads.
+    mutating func formUnion(_ other: EntryBits, threads: Int) {
+        precondition(other.count == count)
+        other.words.withUnsafeBufferPointer { source in
+            words.withUnsafeMutableBufferPointer { target in
+                Parallel.forEachSlice(count: target.count, threads: threads) { slice in
+                    for j in slice { target[j] |= source[j] }
+                }
+            }
+        }
+    }
+
     /// Entries set (bits past `count` never are, except in an all-set start).
     var population: Int {
         var total = words.reduce(0) { $0 + $1.nonzeroBitCount }

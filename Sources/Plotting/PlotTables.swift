@@ -25,7 +25,7 @@ enum PlotTablesBuilder {
         clock.finish()
 
         clock.start(2, "backpropagation")
-        let used = Backpropagation.usedEntries(tables)
+        let used = Backpropagation.usedEntries(tables, threads: threads)
         clock.finish()
 
         clock.start(3, "compression")
