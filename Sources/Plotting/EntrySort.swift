@@ -18,13 +18,8 @@ enum EntrySort {
         case group
     }
 
-    /// Stable by the low `yBits` bits of y (bits above them must be equal in every entry, as
-    /// in a spilled bucket); `metadata` holds `units` values an entry.
-    static func byY(_ table: inout ForwardTable, yBits: Int, units: Int, threads: Int) {
-        sort(&table, by: .y, yBits: yBits, units: units, threads: threads)
-    }
-
-    /// Sorts by `order`; y's bits above the low `yBits` must be equal in every entry.
+    /// Sorts by `order`, looking at the low `yBits` bits of y (bits above them must be equal in
+    /// every entry, as in a spilled bucket); `metadata` holds `units` values an entry.
     static func sort(_ table: inout ForwardTable, by order: Order, yBits: Int, units: Int, threads: Int) {
         let n = table.count
         guard n > 1 else { return }

@@ -54,7 +54,7 @@ struct SpilledForwardPropagation {
                 var y = carryY, meta = carryMeta
                 y.append(contentsOf: bucket.y)
                 meta.append(contentsOf: bucket.metadata)
-                bucket = ForwardTable(table: t, y: [], metadata: [], left: [], right: [])
+                bucket = ForwardTable(table: t, y: [], metadata: [], left: [], right: [])  // freed before matching
                 let last = b == input.bucketCount - 1
                 let (matchable, carried) = last ? (y.count, y.count) : SpilledForwardPropagation.groupCut(y)
                 carryY = Array(y[carried...])

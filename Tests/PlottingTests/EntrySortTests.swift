@@ -19,7 +19,7 @@ import Testing
         let metadata = (0..<(n * units)).map { _ in next() }
         var table = ForwardTable(table: 3, y: y, metadata: metadata,
                                  left: (0..<n).map { UInt32($0) }, right: (0..<n).map { UInt32(n - $0) })
-        EntrySort.byY(&table, yBits: lowBits, units: units, threads: threads)
+        EntrySort.sort(&table, by: .y, yBits: lowBits, units: units, threads: threads)
 
         let order = (0..<n).sorted { y[$0] != y[$1] ? y[$0] < y[$1] : $0 < $1 }
         #expect(table.y == order.map { y[$0] })
