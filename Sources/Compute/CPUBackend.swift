@@ -26,24 +26,21 @@ public struct CPUBackend: ComputeBackend {
     public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
                    outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) {
         let n = left.count
-        let inUnits = previous.units, outUnits = Parameters.metadataUnits(ofTable: table)
+        let outUnits = Parameters.metadataUnits(ofTable: table)
         let fx = Fx(k: k, table: table)
         let chunk = 1024
-        Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
-            // Gather each pair's inputs next to each other, then hash them in lanes.
-            let yIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk)
-            let metaIn = UnsafeMutablePointer<UInt64>.allocate(capacity: chunk * 2 * max(1, inUnits))
-            var spare: UInt64 = 0
-            defer { yIn.deallocate(); metaIn.deallocate() }
-            for c in chunks {
-                let start = c * chunk, count = min(chunk, n - start)
-                previous.gather(left: left, right: right, range: start..<(start + count), y: yIn, meta: metaIn)
-                withUnsafeMutablePointer(to: &spare) { spareOut in
-                    fx.evaluate(count: count, y: yIn, yStride: 1,
-                                left: metaIn, right: metaIn + inUnits, metaStride: 2 * inUnits,
-                                outY: outY.baseAddress! + start,
-                                outMeta: outUnits > 0 ? outMeta.baseAddress! + start * outUnits : spareOut,
-                                outMetaStride: outUnits)
+        var spare = [UInt64](repeating: 0, count: 4)
+        spare.withUnsafeMutableBufferPointer { spareBuffer in
+            // Table 7 has no metadata: its (unused) output goes to a spare word.
+            let metaOut = outUnits > 0 ? outMeta.baseAddress! : spareBuffer.baseAddress!
+            let metaIn = previous.metadata.baseAddress ?? UnsafePointer(spareBuffer.baseAddress!)
+            Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+                for c in chunks {
+                    let start = c * chunk, count = min(chunk, n - start)
+                    let pairs = IndexedPairs(y: previous.y.baseAddress!, metadata: metaIn, units: previous.units,
+                                             left: left.baseAddress! + start, right: right.baseAddress! + start)
+                    fx.evaluateLanes(count: count, inputs: pairs, outY: outY.baseAddress! + start,
+                                     outMeta: outUnits > 0 ? metaOut + start * outUnits : metaOut, outMetaStride: outUnits)
                 }
             }
         }

@@ -131,42 +131,153 @@ extension Fx {
     public func evaluateLanes(count: Int, y: UnsafePointer<UInt64>, yStride: Int,
                               left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>, metaStride: Int,
                               outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>, outMetaStride: Int) {
+        evaluateLanes(count: count, inputs: StridedPairs(y: y, yStride: yStride, left: left, right: right, metaStride: metaStride),
+                      outY: outY, outMeta: outMeta, outMetaStride: outMetaStride)
+    }
+
+    /// f for `count` pairs whose inputs `inputs` reads, eight hash lanes at a time: pair j's y
+    /// goes to `outY[j]` and its collated metadata to `outMeta + j·outMetaStride`.
+    ///
+    /// Every field of the hash input sits at the same bit offset in every lane, so the input
+    /// words are built with whole-vector shifts, never bit by bit per pair.
+    @inlinable
+    public func evaluateLanes<Inputs: FxPairInputs>(count: Int, inputs: Inputs,
+                                                    outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>,
+                                                    outMetaStride: Int) {
         typealias Lanes = BLAKE3.Lanes
-        let length = Lanes(repeating: UInt32(inputLength))
+        typealias Wide = SIMD8<UInt64>
+        let yBits = k + Parameters.extraBits
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
+        let words = inputWords, length = Lanes(repeating: UInt32(inputLength))
+        let unitMask = Wide(repeating: (UInt64(1) << UInt64(k)) - 1)
+        let yMask = Wide(repeating: (UInt64(1) << UInt64(yBits)) - 1)
+        @inline(__always) func byteSwapped(_ v: Lanes) -> Lanes {
+            (v &>> 24) | ((v &>> 8) & 0xff00) | ((v &<< 8) & 0xff_0000) | (v &<< 24)
+        }
+        // Ors the low `bits` of `v` (already masked) into the big-endian bit stream at `offset`.
+        @inline(__always) func put(_ v: Wide, bits: Int, at offset: Int, _ stream: UnsafeMutablePointer<Wide>) {
+            let word = offset >> 6, used = offset & 63
+            if used + bits <= 64 {
+                stream[word] |= v &<< UInt64(64 - used - bits)
+            } else {
+                stream[word] |= v &>> UInt64(used + bits - 64)
+                stream[word + 1] |= v &<< UInt64(128 - used - bits)
+            }
+        }
+        // The `bits` bits of the big-endian bit stream at `offset` (bits ≤ 64).
+        @inline(__always) func take(bits: Int, at offset: Int, _ stream: UnsafeMutablePointer<Wide>) -> Wide {
+            let word = offset >> 6, used = offset & 63
+            var v = (stream[word] &<< UInt64(used)) &>> UInt64(64 - bits)
+            if used + bits > 64 { v |= stream[word + 1] &>> UInt64(128 - used - bits) }
+            return v
+        }
         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 24) { buffer in
             let message = buffer.baseAddress!, digest = message + 16
             message.initialize(repeating: Lanes(), count: 24)
-            // Word w of lane i is at [w * 8 + i].
-            let messageWords = UnsafeMutableRawPointer(message).assumingMemoryBound(to: UInt32.self)
-            let digestWords = UnsafeRawPointer(digest).assumingMemoryBound(to: UInt32.self)
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { streamBuffer in
+            withUnsafeTemporaryAllocation(of: Wide.self, capacity: 8) { streamBuffer in
                 let stream = streamBuffer.baseAddress!
-                stream.initialize(repeating: 0, count: 8)
                 var start = 0
                 while start < count {
                     let n = Swift.min(8, count - start)
-                    for lane in 0..<n {
-                        let j = start + lane
-                        writeInput(y: y[j * yStride], left: left + j * metaStride, right: right + j * metaStride, into: stream)
-                        // Message words past the input stay zero from the start.
-                        for i in 0..<inputWords {
-                            messageWords[(2 * i) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i] >> 32).byteSwapped
-                            messageWords[(2 * i + 1) * 8 + lane] = UInt32(truncatingIfNeeded: stream[i]).byteSwapped
-                        }
+                    stream.initialize(repeating: Wide(), count: 8)
+                    // Built from eight scalars in registers: setting lanes one by one goes through memory and
+                    // stalls on every store. Lanes past the end repeat the last pair.
+                    @inline(__always) func lanes(_ load: (Int) -> UInt64) -> Wide {
+                        let last = count - 1
+                        return Wide(load(start), load(Swift.min(start + 1, last)), load(Swift.min(start + 2, last)),
+                                    load(Swift.min(start + 3, last)), load(Swift.min(start + 4, last)),
+                                    load(Swift.min(start + 5, last)), load(Swift.min(start + 6, last)),
+                                    load(Swift.min(start + 7, last)))
+                    }
+                    put(lanes { inputs.y($0) } & yMask, bits: yBits, at: 0, stream)
+                    for u in 0..<inUnits {
+                        put(lanes { inputs.left($0, u) } & unitMask, bits: k, at: yBits + u * k, stream)
+                        put(lanes { inputs.right($0, u) } & unitMask, bits: k, at: yBits + (inUnits + u) * k, stream)
+                    }
+                    // BLAKE3 reads the byte string as little-endian words; message words past the input stay zero.
+                    for i in 0..<words {
+                        message[2 * i] = byteSwapped(Lanes(truncatingIfNeeded: stream[i] &>> 32))
+                        message[2 * i + 1] = byteSwapped(Lanes(truncatingIfNeeded: stream[i]))
                     }
                     BLAKE3.hashBlocks(message, lengths: length, digest: digest)
-                    for lane in 0..<n {
-                        let j = start + lane
-                        for i in 0..<outputWords {
-                            stream[i] = UInt64(digestWords[(2 * i) * 8 + lane].byteSwapped) << 32
-                                | UInt64(digestWords[(2 * i + 1) * 8 + lane].byteSwapped)
+                    for i in 0..<outputWords {
+                        stream[i] = Wide(truncatingIfNeeded: byteSwapped(digest[2 * i])) &<< 32
+                            | Wide(truncatingIfNeeded: byteSwapped(digest[2 * i + 1]))
+                    }
+                    let newY = stream[0] &>> UInt64(64 - yBits)
+                    for lane in 0..<n { outY[start + lane] = newY[lane] }
+                    if table <= 3 {
+                        for lane in 0..<n {
+                            let out = outMeta + (start + lane) * outMetaStride
+                            for u in 0..<inUnits {
+                                out[u] = inputs.left(start + lane, u)
+                                out[inUnits + u] = inputs.right(start + lane, u)
+                            }
                         }
-                        outY[j] = readOutput(digest: stream, left: left + j * metaStride, right: right + j * metaStride,
-                                             collated: outMeta + j * outMetaStride)
+                    } else {
+                        for u in 0..<outUnits {
+                            let unit = take(bits: k, at: yBits + u * k, stream)
+                            for lane in 0..<n { outMeta[(start + lane) * outMetaStride + u] = unit[lane] }
+                        }
                     }
                     start += n
                 }
             }
         }
     }
+}
+
+/// Where a batch of Fx's pairs takes its inputs from: pair j's y (that of its left entry) and
+/// unit u of its left and right entries' metadata.
+public protocol FxPairInputs {
+    func y(_ j: Int) -> UInt64
+    func left(_ j: Int, _ unit: Int) -> UInt64
+    func right(_ j: Int, _ unit: Int) -> UInt64
+}
+
+/// Pairs laid out at fixed strides: pair j's y at `y[j·yStride]`, its metadata at
+/// `left + j·metaStride` and `right + j·metaStride`.
+public struct StridedPairs: FxPairInputs {
+    @usableFromInline let yValues: UnsafePointer<UInt64>
+    @usableFromInline let yStride: Int
+    @usableFromInline let leftMeta: UnsafePointer<UInt64>
+    @usableFromInline let rightMeta: UnsafePointer<UInt64>
+    @usableFromInline let metaStride: Int
+
+    @inlinable
+    public init(y: UnsafePointer<UInt64>, yStride: Int, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>, metaStride: Int) {
+        yValues = y
+        self.yStride = yStride
+        leftMeta = left
+        rightMeta = right
+        self.metaStride = metaStride
+    }
+
+    @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[j * yStride] }
+    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { leftMeta[j * metaStride + unit] }
+    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { rightMeta[j * metaStride + unit] }
+}
+
+/// Matched pairs of a table read in place: pair j joins entries `left[j]` and `right[j]` of a
+/// table with `units` metadata values an entry.
+public struct IndexedPairs: FxPairInputs {
+    @usableFromInline let yValues: UnsafePointer<UInt64>
+    @usableFromInline let metadata: UnsafePointer<UInt64>
+    @usableFromInline let units: Int
+    @usableFromInline let leftIndex: UnsafePointer<UInt32>
+    @usableFromInline let rightIndex: UnsafePointer<UInt32>
+
+    @inlinable
+    public init(y: UnsafePointer<UInt64>, metadata: UnsafePointer<UInt64>, units: Int,
+                left: UnsafePointer<UInt32>, right: UnsafePointer<UInt32>) {
+        yValues = y
+        self.metadata = metadata
+        self.units = units
+        leftIndex = left
+        rightIndex = right
+    }
+
+    @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[Int(leftIndex[j])] }
+    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { metadata[Int(leftIndex[j]) * units + unit] }
+    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { metadata[Int(rightIndex[j]) * units + unit] }
 }
