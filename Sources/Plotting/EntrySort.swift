@@ -32,10 +32,11 @@ enum EntrySort {
         let bucketMask = UInt64(buckets - 1)
         let workers = max(1, min(threads, n / 65_536 + 1))
         let chunk = (n + workers - 1) / workers
+        let stride = EntryRecords.stride(units: units)
 
-        var y = [UInt64](uninitializedCount: n)
-        var meta = [UInt64](uninitializedCount: n * units)
-        var left = [UInt32](uninitializedCount: n), right = [UInt32](uninitializedCount: n)
+        // The scatter writes whole entries as records, one write stream a bucket; four separate
+        // columns made four streams a bucket, and their stores missed the cache.
+        var records = [UInt64](uninitializedCount: n * stride)
         var starts = [Int]()
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
@@ -45,53 +46,46 @@ enum EntrySort {
             table.metadata.withUnsafeMutableBufferPointer { srcMeta in
                 table.left.withUnsafeMutableBufferPointer { srcL in
                     table.right.withUnsafeMutableBufferPointer { srcR in
-                        y.withUnsafeMutableBufferPointer { dstY in
-                            meta.withUnsafeMutableBufferPointer { dstMeta in
-                                left.withUnsafeMutableBufferPointer { dstL in
-                                    right.withUnsafeMutableBufferPointer { dstR in
-                                        // Count per worker slice, then offsets bucket-major so the scatter is stable.
-                                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
-                                            for w in ws {
-                                                let c = cursors.baseAddress! + w * buckets
-                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((srcY[i] >> shift) & bucketMask)] += 1 }
-                                            }
-                                        }
-                                        starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
-                                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
-                                            for w in ws {
-                                                let c = cursors.baseAddress! + w * buckets
-                                                for i in (w * chunk)..<min(n, (w + 1) * chunk) {
-                                                    let d = Int((srcY[i] >> shift) & bucketMask)
-                                                    let at = c[d]
-                                                    c[d] = at + 1
-                                                    dstY[at] = srcY[i]
-                                                    for u in 0..<units { dstMeta[at * units + u] = srcMeta[i * units + u] }
-                                                    dstL[at] = srcL[i]
-                                                    dstR[at] = srcR[i]
-                                                }
-                                            }
-                                        }
-                                        // Each bucket on its own, in cache, back into the source arrays.
-                                        let from = Entries(y: dstY.baseAddress!, meta: dstMeta.baseAddress,
-                                                           left: dstL.baseAddress!, right: dstR.baseAddress!)
-                                        let into = Entries(y: srcY.baseAddress!, meta: srcMeta.baseAddress,
-                                                           left: srcL.baseAddress!, right: srcR.baseAddress!)
-                                        starts.withUnsafeBufferPointer { s in
-                                            Parallel.forEachSlice(count: buckets, threads: threads) { range in
-                                                var scratch = BucketScratch()
-                                                for d in range where s[d + 1] > s[d] {
-                                                    switch order {
-                                                    case .y:
-                                                        scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), units: units,
-                                                                     from: from, into: into)
-                                                    case .group:
-                                                        // The bucket's lowest possible y: the shared top bits, then d.
-                                                        let lowest = from.y[s[d]] & ~((UInt64(1) << UInt64(yBits)) - 1) | UInt64(d) << shift
-                                                        scratch.group(start: s[d], end: s[d + 1], lowest: lowest, span: UInt64(1) << shift,
-                                                                      units: units, from: from, into: into)
-                                                    }
-                                                }
-                                            }
+                        records.withUnsafeMutableBufferPointer { recordBuffer in
+                            let rec = recordBuffer.baseAddress!
+                            // Count per worker slice, then offsets bucket-major so the scatter is stable.
+                            Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                                for w in ws {
+                                    let c = cursors.baseAddress! + w * buckets
+                                    for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((srcY[i] >> shift) & bucketMask)] += 1 }
+                                }
+                            }
+                            starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
+                            Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                                for w in ws {
+                                    let c = cursors.baseAddress! + w * buckets
+                                    for i in (w * chunk)..<min(n, (w + 1) * chunk) {
+                                        let d = Int((srcY[i] >> shift) & bucketMask)
+                                        let at = c[d]
+                                        c[d] = at + 1
+                                        let r = rec + at * stride
+                                        r[0] = srcY[i]
+                                        r[1] = UInt64(srcL[i]) << 32 | UInt64(srcR[i])
+                                        for u in 0..<units { r[2 + u] = srcMeta[i * units + u] }
+                                    }
+                                }
+                            }
+                            // Each bucket on its own, in cache, back into the table's own arrays.
+                            let into = Entries(y: srcY.baseAddress!, meta: srcMeta.baseAddress,
+                                               left: srcL.baseAddress!, right: srcR.baseAddress!)
+                            let from = EntryRecords(base: rec, units: units)
+                            starts.withUnsafeBufferPointer { s in
+                                Parallel.forEachSlice(count: buckets, threads: threads) { range in
+                                    var scratch = BucketScratch()
+                                    for d in range where s[d + 1] > s[d] {
+                                        switch order {
+                                        case .y:
+                                            scratch.sort(start: s[d], end: s[d + 1], lowBits: Int(shift), from: from, into: into)
+                                        case .group:
+                                            // The bucket's lowest possible y: the shared top bits, then d.
+                                            let lowest = from.y(s[d]) & ~((UInt64(1) << UInt64(yBits)) - 1) | UInt64(d) << shift
+                                            scratch.group(start: s[d], end: s[d + 1], lowest: lowest, span: UInt64(1) << shift,
+                                                          from: from, into: into)
                                         }
                                     }
                                 }
@@ -100,6 +94,29 @@ enum EntrySort {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Entries as the scatter lays them out: y, then the two back pointers in one word, then the
+/// metadata units.
+private struct EntryRecords {
+    let base: UnsafeMutablePointer<UInt64>
+    let units: Int
+
+    static func stride(units: Int) -> Int { 2 + units }
+
+    @inline(__always) func record(_ i: Int) -> UnsafeMutablePointer<UInt64> { base + i * (2 + units) }
+    @inline(__always) func y(_ i: Int) -> UInt64 { base[i * (2 + units)] }
+
+    /// Record `i` into place `a` of `into`'s columns.
+    @inline(__always) func move(_ i: Int, to a: Int, _ into: Entries) {
+        let r = record(i)
+        into.y[a] = r[0]
+        into.left[a] = UInt32(truncatingIfNeeded: r[1] >> 32)
+        into.right[a] = UInt32(truncatingIfNeeded: r[1])
+        if let meta = into.meta {
+            for u in 0..<units { meta[a * units + u] = r[2 + u] }
         }
     }
 }
@@ -121,7 +138,7 @@ private struct BucketScratch {
 
     /// Entries start..<end of `from`, whose y lie in `lowest..<lowest + span`, into the same
     /// places of `into`, grouped by kBC group in one stable counting scatter.
-    mutating func group(start: Int, end: Int, lowest: UInt64, span: UInt64, units: Int, from: Entries, into: Entries) {
+    mutating func group(start: Int, end: Int, lowest: UInt64, span: UInt64, from: EntryRecords, into: Entries) {
         precondition(Self.kBC == Parameters.kBC)
         let first = lowest / Self.kBC
         let groups = Int((lowest + span - 1) / Self.kBC - first) + 1
@@ -129,32 +146,25 @@ private struct BucketScratch {
         groupStarts.withUnsafeMutableBufferPointer { g in
             let counts = UnsafeMutableBufferPointer(rebasing: g[..<(groups + 1)])
             counts.update(repeating: 0)
-            for i in start..<end { counts[Int(from.y[i] / Self.kBC - first) + 1] += 1 }
+            for i in start..<end { counts[Int(from.y(i) / Self.kBC - first) + 1] += 1 }
             var at = start
             for j in 0..<groups {
                 let count = counts[j + 1]
                 counts[j] = at
                 at += count
             }
-            let source = from.meta, target = into.meta
             for i in start..<end {
-                let y = from.y[i]
-                let j = Int(y / Self.kBC - first)
+                let j = Int(from.y(i) / Self.kBC - first)
                 let a = counts[j]
                 counts[j] = a + 1
-                into.y[a] = y
-                into.left[a] = from.left[i]
-                into.right[a] = from.right[i]
-                if let source, let target {
-                    for u in 0..<units { target[a * units + u] = source[i * units + u] }
-                }
+                from.move(i, to: a, into)
             }
         }
     }
 
     /// Stable sort of entries start..<end of `from` by the low `lowBits` of y (their high bits
     /// are equal), written to the same places in `into`.
-    mutating func sort(start: Int, end: Int, lowBits: Int, units: Int, from: Entries, into: Entries) {
+    mutating func sort(start: Int, end: Int, lowBits: Int, from: EntryRecords, into: Entries) {
         let n = end - start
         guard n > 0 else { return }
         if keys.count < n {
@@ -163,7 +173,7 @@ private struct BucketScratch {
         }
         let mask = lowBits >= 64 ? UInt64.max : (UInt64(1) << UInt64(lowBits)) - 1
         for i in 0..<n {
-            keys[i] = from.y[start + i] & mask
+            keys[i] = from.y(start + i) & mask
             order[i] = UInt32(i)
         }
         keys.withUnsafeMutableBufferPointer { k in
@@ -180,18 +190,7 @@ private struct BucketScratch {
             }
         }
         order.withUnsafeBufferPointer { o in
-            for i in 0..<n {
-                let a = start + i, b = start + Int(o[i])
-                into.y[a] = from.y[b]
-                into.left[a] = from.left[b]
-                into.right[a] = from.right[b]
-            }
-            if units > 0, let source = from.meta, let target = into.meta {
-                for i in 0..<n {
-                    let a = (start + i) * units, b = (start + Int(o[i])) * units
-                    for u in 0..<units { target[a + u] = source[b + u] }
-                }
-            }
+            for i in 0..<n { from.move(start + Int(o[i]), to: start + i, into) }
         }
     }
 }
