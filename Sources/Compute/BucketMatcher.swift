@@ -4,7 +4,8 @@ import PoSpace
 /// bucket (in any order within a bucket): the hot loop of forward propagation. One matcher per
 /// thread; it owns the scratch map of the right bucket.
 struct BucketMatcher {
-    typealias Lanes = SIMD8<UInt32>
+    /// Sixteen probes at a time: every slot (< kBC) fits in 16 bits.
+    typealias Lanes = SIMD16<UInt16>
     /// kC as a literal (`init` checks it), so that splitting each position into (b, c) compiles
     /// to a multiply: `Parameters.kC` (a global of another module) or a value the loop's closure
     /// captures is not folded, and costs a division per entry.
@@ -15,7 +16,7 @@ struct BucketMatcher {
     private var slotHead: [UInt16]
     private var nextInSlot: [UInt16] = []
     private static var empty: UInt16 { .max }
-    /// `(2m + parity)² mod kC` for m in 0..<64, as 8 lane groups: parity 0, then parity 1.
+    /// `(2m + parity)² mod kC` for m in 0..<64, as 4 lane groups: parity 0, then parity 1.
     private let squares: [Lanes]
 
     init() {
@@ -23,11 +24,11 @@ struct BucketMatcher {
         slotHead = [UInt16](repeating: Self.empty, count: Int(Parameters.kBC))
         var sq = [Lanes]()
         for parity in 0..<2 {
-            for group in 0..<8 {
+            for group in 0..<4 {
                 var lanes = Lanes()
-                for lane in 0..<8 {
-                    let t = 2 * (8 * group + lane) + parity
-                    lanes[lane] = UInt32((t * t) % Int(Parameters.kC))
+                for lane in 0..<16 {
+                    let t = 2 * (16 * group + lane) + parity
+                    lanes[lane] = UInt16((t * t) % Int(Parameters.kC))
                 }
                 sq.append(lanes)
             }
@@ -47,13 +48,13 @@ struct BucketMatcher {
         slotHead.withUnsafeMutableBufferPointer { headBuffer in
             nextInSlot.withUnsafeMutableBufferPointer { nextBuffer in
                 squares.withUnsafeBufferPointer { sqBuffer in
-                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 8) { targetBuffer in
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 4) { targetBuffer in
                         let head = headBuffer.baseAddress!, chain = nextBuffer.baseAddress!
                         let targets = targetBuffer.baseAddress!
-                        let targetWords = UnsafeRawPointer(targets).assumingMemoryBound(to: UInt32.self)
-                        let kBLanes = Lanes(repeating: UInt32(Parameters.kB)), kCLanes = Lanes(repeating: UInt32(Self.kC))
-                        var mLanes = [Lanes](), m = Lanes(0, 1, 2, 3, 4, 5, 6, 7)
-                        for _ in 0..<8 { mLanes.append(m); m &+= 8 }
+                        let targetWords = UnsafeRawPointer(targets).assumingMemoryBound(to: UInt16.self)
+                        let kBLanes = Lanes(repeating: UInt16(Parameters.kB)), kCLanes = Lanes(repeating: UInt16(Self.kC))
+                        var mLanes = [Lanes](), m = Lanes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+                        for _ in 0..<4 { mLanes.append(m); m &+= 16 }
                         for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
                             let l = all[i], r = all[i + 1]
                             let rBase = r.id * kBC, rFirst = r.range.lowerBound
@@ -64,12 +65,12 @@ struct BucketMatcher {
                                 head[slot] = UInt16(truncatingIfNeeded: p - rFirst)
                             }
                             let lBase = l.id * kBC
-                            let sq = sqBuffer.baseAddress! + Int(l.id & 1) * 8
+                            let sq = sqBuffer.baseAddress! + Int(l.id & 1) * 4
                             for p in l.range {
                                 let position = y[p] - lBase
-                                let bL = Lanes(repeating: UInt32(position / Self.kC)), cL = Lanes(repeating: UInt32(position % Self.kC))
+                                let bL = Lanes(repeating: UInt16(position / Self.kC)), cL = Lanes(repeating: UInt16(position % Self.kC))
                                 // The 64 slots of the right bucket that match this entry, one per m.
-                                for g in 0..<8 {
+                                for g in 0..<4 {
                                     var b = bL &+ mLanes[g]
                                     b = b.replacing(with: b &- kBLanes, where: b .>= kBLanes)
                                     var c = cL &+ sq[g]

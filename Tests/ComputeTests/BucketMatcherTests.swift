@@ -37,6 +37,14 @@ import TestRandom
         let pairs = zip(actual.left, actual.right).map { (original[Int($0)], original[Int($1)]) }
         #expect(Set(pairs.map { "\($0.0),\($0.1)" }) == Set(zip(expected.left, expected.right).map { "\($0),\($1)" }))
         #expect(pairs.count == expected.left.count)
+        // And every match there is: all pairs of entries in adjacent groups, checked one by one.
+        var all = Set<String>()
+        for (i, a) in sorted.enumerated() {
+            for (j, b) in sorted.enumerated() where b / kBC == a / kBC + 1 && Matching.isMatch(yLeft: a, yRight: b) {
+                all.insert("\(i),\(j)")
+            }
+        }
+        #expect(Set(zip(expected.left, expected.right).map { "\($0),\($1)" }) == all)
         for (j, (l, r)) in zip(actual.left, actual.right).enumerated() {
             #expect(Matching.isMatch(yLeft: grouped[Int(l)], yRight: grouped[Int(r)]))
             // In left position order, and for one left entry, by m (equal y: by right position).
