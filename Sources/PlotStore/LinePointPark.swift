@@ -12,26 +12,58 @@ public enum LinePointPark {
 
     /// Encodes ascending line points.
     public static func encode(_ points: UnsafeBufferPointer<UInt64>, stubBits: Int) -> [UInt8] {
-        var out = [UInt8]()
-        guard let first = points.first else { return out }
+        let parts = encodeSections(points, stubBits: stubBits)
+        return parts.bits + parts.deltas
+    }
+
+    /// Encodes ascending line points as the park's two sections: the first line point and the
+    /// stubs (`bitsSectionSize` bytes), and the high parts of the deltas.
+    public static func encodeSections(_ points: UnsafeBufferPointer<UInt64>, stubBits: Int) -> (bits: [UInt8], deltas: [UInt8]) {
+        guard let first = points.first else { return ([], []) }
+        precondition((1...63).contains(stubBits), "stubs of \(stubBits) bits")
         let n = points.count
-        out.reserveCapacity(8 + (n * (stubBits + 8) + 7) / 8)
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: first >> UInt64(shift))) }
-        let stubMask = stubBits == 64 ? UInt64.max : (UInt64(1) << UInt64(stubBits)) - 1
-        var stubs = [UInt64](repeating: 0, count: ((n - 1) * stubBits + 63) / 64 + 1)
-        var highs = [UInt8]()
-        highs.reserveCapacity(n)
-        stubs.withUnsafeMutableBufferPointer { words in
-            for i in 1..<max(1, n) {
-                let delta = points[i] - points[i - 1]
-                BitPacking.write(delta & stubMask, count: stubBits, words: words.baseAddress!, bitOffset: (i - 1) * stubBits)
-                DeltaCoding.append(delta >> UInt64(stubBits), to: &highs)
+        let bitsSize = bitsSectionSize(entries: n, stubBits: stubBits)
+        let stubMask = (UInt64(1) << UInt64(stubBits)) - 1
+        // One pass over the deltas writes both sections: stubs through a 64-bit accumulator stored
+        // a whole word at a time (8 bytes of slack for the last), high parts byte by byte.
+        var bits = [UInt8](repeating: 0, count: bitsSize + 8)
+        let deltas = bits.withUnsafeMutableBytes { raw in
+            [UInt8](unsafeUninitializedCapacity: 9 * (n - 1)) { highs, highCount in
+                raw.storeBytes(of: first.bigEndian, as: UInt64.self)
+                var at = 8, word: UInt64 = 0, used = 0, h = 0
+                var previous = first
+                for i in 1..<n {
+                    let point = points[i]
+                    let delta = point &- previous
+                    previous = point
+                    let stub = delta & stubMask
+                    let free = 64 - used
+                    if stubBits < free {
+                        word |= stub << UInt64(free - stubBits)
+                        used += stubBits
+                    } else {
+                        let rest = stubBits - free
+                        raw.storeBytes(of: (word | stub >> UInt64(rest)).bigEndian, toByteOffset: at, as: UInt64.self)
+                        at += 8
+                        used = rest
+                        word = rest == 0 ? 0 : stub << UInt64(64 - rest)
+                    }
+                    let high = delta >> UInt64(stubBits)
+                    if high < UInt64(DeltaCoding.escape) {
+                        highs[h] = UInt8(truncatingIfNeeded: high)
+                        h += 1
+                    } else {
+                        highs[h] = DeltaCoding.escape
+                        UnsafeMutableRawPointer(highs.baseAddress! + h + 1).storeBytes(of: high.bigEndian, as: UInt64.self)
+                        h += 9
+                    }
+                }
+                if used > 0 { raw.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self) }
+                highCount = h
             }
         }
-        let stubBytes = ((n - 1) * stubBits + 7) / 8
-        for i in 0..<stubBytes { out.append(UInt8(truncatingIfNeeded: stubs[i >> 3] >> UInt64(56 - 8 * (i & 7)))) }
-        out += highs
-        return out
+        bits.removeLast(8)
+        return (bits, deltas)
     }
 
     /// Decodes the first `count` line points of a park holding `entries` of them; nil if malformed.

@@ -10,13 +10,45 @@ public enum Table7Park {
     public static func bitsSectionSize(entries: Int, positionBits: Int) -> Int { 8 + (entries * positionBits + 7) / 8 }
 
     public static func encode(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt64>, positionBits: Int) -> [UInt8] {
-        var out = [UInt8]()
-        guard let first = f7.first else { return out }
+        let parts = encodeSections(f7: f7, positions: positions, positionBits: positionBits)
+        return parts.bits + parts.deltas
+    }
+
+    /// Encodes a park as its two sections: the first f7 and the positions (`bitsSectionSize`
+    /// bytes), and the f7 deltas.
+    public static func encodeSections(f7: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt64>,
+                                      positionBits: Int) -> (bits: [UInt8], deltas: [UInt8]) {
+        guard let first = f7.first else { return ([], []) }
+        precondition((1...63).contains(positionBits), "positions of \(positionBits) bits")
         let n = f7.count
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: first >> UInt64(shift))) }
-        out += BitPacking.pack(Array(positions), bitsEach: positionBits)
-        for i in 1..<max(1, n) { DeltaCoding.append(f7[i] - f7[i - 1], to: &out) }
-        return out
+        let bitsSize = bitsSectionSize(entries: n, positionBits: positionBits)
+        let mask = (UInt64(1) << UInt64(positionBits)) - 1
+        // Positions through a 64-bit accumulator stored a whole word at a time (8 bytes of slack).
+        var bits = [UInt8](repeating: 0, count: bitsSize + 8)
+        bits.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: first.bigEndian, as: UInt64.self)
+            var at = 8, word: UInt64 = 0, used = 0
+            for i in 0..<n {
+                let value = positions[i] & mask
+                let free = 64 - used
+                if positionBits < free {
+                    word |= value << UInt64(free - positionBits)
+                    used += positionBits
+                } else {
+                    let rest = positionBits - free
+                    raw.storeBytes(of: (word | value >> UInt64(rest)).bigEndian, toByteOffset: at, as: UInt64.self)
+                    at += 8
+                    used = rest
+                    word = rest == 0 ? 0 : value << UInt64(64 - rest)
+                }
+            }
+            if used > 0 { raw.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self) }
+        }
+        bits.removeLast(8)
+        var deltas = [UInt8]()
+        deltas.reserveCapacity(n)
+        for i in 1..<n { DeltaCoding.append(f7[i] - f7[i - 1], to: &deltas) }
+        return (bits, deltas)
     }
 
     /// Decodes a park of `entries` entries: all f7 values, and the positions on demand

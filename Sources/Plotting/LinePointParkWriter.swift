@@ -41,15 +41,14 @@ struct LinePointParkWriter {
 
     private mutating func flush() throws(PlotStoreError) {
         let parks = PlotFile.parkCount(pending.count)
-        var encoded = [(bytes: [UInt8], split: Int)](repeating: ([], 0), count: parks)
+        var encoded = [(bits: [UInt8], deltas: [UInt8])](repeating: ([], []), count: parks)
         let stubBits = self.stubBits
         pending.withUnsafeBufferPointer { all in
             encoded.withUnsafeMutableBufferPointer { out in
                 Parallel.forEachSlice(count: parks, threads: threads) { slice in
                     for p in slice {
                         let range = (p * PlotLayout.entriesPerPark)..<min(all.count, (p + 1) * PlotLayout.entriesPerPark)
-                        out[p] = (LinePointPark.encode(UnsafeBufferPointer(rebasing: all[range]), stubBits: stubBits),
-                                  LinePointPark.bitsSectionSize(entries: range.count, stubBits: stubBits))
+                        out[p] = LinePointPark.encodeSections(UnsafeBufferPointer(rebasing: all[range]), stubBits: stubBits)
                     }
                 }
             }

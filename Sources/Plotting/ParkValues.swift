@@ -6,12 +6,11 @@ enum ParkValues {
     /// Entries in one stored value.
     static let entriesPerValue = PlotLayout.entriesPerPark * PlotLayout.parksPerValue
 
-    /// Stores `parks` (each encoded park with the length of its bit-packed part) as values
+    /// Stores `parks` (each encoded park as its bit-packed section and its deltas) as values
     /// `firstValue`, `firstValue + 1`, …, compressing on `threads` threads. Each park becomes two
-    /// frames split at that length: the nearly random bit-packed part and the small, skewed
-    /// deltas; compressed apart, zstd's entropy coder sees the skewed bytes alone, and the
+    /// frames, the nearly random bit-packed section and the small, skewed deltas; compressed apart, zstd's entropy coder sees the skewed bytes alone, and the
     /// random part takes zstd's fast level (at any level it stays about as large).
-    static func store(_ parks: [(bytes: [UInt8], split: Int)], firstValue: Int, table: Int,
+    static func store(_ parks: [(bits: [UInt8], deltas: [UInt8])], firstValue: Int, table: Int,
                       threads: Int, to writer: PlotWriter) throws(PlotStoreError) {
         var values = [(key: PlotKey, frames: [Frame])]()
         var start = 0
@@ -20,8 +19,8 @@ enum ParkValues {
             var frames = [Frame]()
             frames.reserveCapacity(2 * (end - start))
             for park in parks[start..<end] {
-                frames.append(Frame(Array(park.bytes[..<park.split]), isNearlyRandom: true))
-                frames.append(Frame(Array(park.bytes[park.split...])))
+                frames.append(Frame(park.bits, isNearlyRandom: true))
+                frames.append(Frame(park.deltas))
             }
             values.append((PlotKey(table: UInt8(table), index: UInt64(firstValue + values.count)), frames))
             start = end

@@ -43,7 +43,7 @@ struct Table7ParkWriter {
 
     private mutating func flush() throws(PlotStoreError) {
         let parks = PlotFile.parkCount(f7.count)
-        var encoded = [(bytes: [UInt8], split: Int)](repeating: ([], 0), count: parks)
+        var encoded = [(bits: [UInt8], deltas: [UInt8])](repeating: ([], []), count: parks)
         let positionBits = self.positionBits
         f7.withUnsafeBufferPointer { f7 in
             positions.withUnsafeBufferPointer { positions in
@@ -51,10 +51,9 @@ struct Table7ParkWriter {
                     Parallel.forEachSlice(count: parks, threads: threads) { slice in
                         for p in slice {
                             let range = (p * PlotLayout.entriesPerPark)..<min(f7.count, (p + 1) * PlotLayout.entriesPerPark)
-                            out[p] = (Table7Park.encode(f7: UnsafeBufferPointer(rebasing: f7[range]),
-                                                        positions: UnsafeBufferPointer(rebasing: positions[range]),
-                                                        positionBits: positionBits),
-                                      Table7Park.bitsSectionSize(entries: range.count, positionBits: positionBits))
+                            out[p] = Table7Park.encodeSections(f7: UnsafeBufferPointer(rebasing: f7[range]),
+                                                               positions: UnsafeBufferPointer(rebasing: positions[range]),
+                                                               positionBits: positionBits)
                         }
                     }
                 }
