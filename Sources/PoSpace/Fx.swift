@@ -230,8 +230,11 @@ extension Fx {
 /// Where a batch of Fx's pairs takes its inputs from: pair j's y (that of its left entry) and
 /// unit u of its left and right entries' metadata.
 public protocol FxPairInputs {
+    /// The y of pair j's left entry.
     func y(_ j: Int) -> UInt64
+    /// Metadata unit `unit` of pair j's left entry.
     func left(_ j: Int, _ unit: Int) -> UInt64
+    /// Metadata unit `unit` of pair j's right entry.
     func right(_ j: Int, _ unit: Int) -> UInt64
 }
 
