@@ -32,11 +32,10 @@ enum EntrySort {
         let bucketMask = UInt64(buckets - 1)
         let workers = max(1, min(threads, n / 65_536 + 1))
         let chunk = (n + workers - 1) / workers
-        let stride = EntryRecords.stride(units: units)
 
         // The scatter writes whole entries as records, one write stream a bucket; four separate
         // columns made four streams a bucket, and their stores missed the cache.
-        var records = [UInt64](uninitializedCount: n * stride)
+        var records = [UInt64](uninitializedCount: n * EntryRecords.stride(units: units))
         var starts = [Int]()
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
@@ -47,7 +46,7 @@ enum EntrySort {
                 table.left.withUnsafeMutableBufferPointer { srcL in
                     table.right.withUnsafeMutableBufferPointer { srcR in
                         records.withUnsafeMutableBufferPointer { recordBuffer in
-                            let rec = recordBuffer.baseAddress!
+                            let records = EntryRecords(base: recordBuffer.baseAddress!, units: units)
                             // Count per worker slice, then offsets bucket-major so the scatter is stable.
                             Parallel.forEachSlice(count: workers, threads: workers) { ws in
                                 for w in ws {
@@ -63,17 +62,14 @@ enum EntrySort {
                                         let d = Int((srcY[i] >> shift) & bucketMask)
                                         let at = c[d]
                                         c[d] = at + 1
-                                        let r = rec + at * stride
-                                        r[0] = srcY[i]
-                                        r[1] = UInt64(srcL[i]) << 32 | UInt64(srcR[i])
-                                        for u in 0..<units { r[2 + u] = srcMeta[i * units + u] }
+                                        records.store(at, y: srcY[i], left: srcL[i], right: srcR[i], meta: srcMeta.baseAddress, entry: i)
                                     }
                                 }
                             }
                             // Each bucket on its own, in cache, back into the table's own arrays.
                             let into = Entries(y: srcY.baseAddress!, meta: srcMeta.baseAddress,
                                                left: srcL.baseAddress!, right: srcR.baseAddress!)
-                            let from = EntryRecords(base: rec, units: units)
+                            let from = records
                             starts.withUnsafeBufferPointer { s in
                                 Parallel.forEachSlice(count: buckets, threads: threads) { range in
                                     var scratch = BucketScratch()
@@ -106,8 +102,18 @@ private struct EntryRecords {
 
     static func stride(units: Int) -> Int { 2 + units }
 
-    @inline(__always) func record(_ i: Int) -> UnsafeMutablePointer<UInt64> { base + i * (2 + units) }
-    @inline(__always) func y(_ i: Int) -> UInt64 { base[i * (2 + units)] }
+    @inline(__always) func record(_ i: Int) -> UnsafeMutablePointer<UInt64> { base + i * Self.stride(units: units) }
+    @inline(__always) func y(_ i: Int) -> UInt64 { record(i)[0] }
+
+    /// An entry into record `i`: its y and pointers, and its units, entry `entry` of `meta`.
+    @inline(__always) func store(_ i: Int, y: UInt64, left: UInt32, right: UInt32, meta: UnsafeMutablePointer<UInt64>?, entry: Int) {
+        let r = record(i)
+        r[0] = y
+        r[1] = UInt64(left) << 32 | UInt64(right)
+        if let meta {
+            for u in 0..<units { r[2 + u] = meta[entry * units + u] }
+        }
+    }
 
     /// Record `i` into place `a` of `into`'s columns.
     @inline(__always) func move(_ i: Int, to a: Int, _ into: Entries) {
