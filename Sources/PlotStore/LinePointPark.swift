@@ -23,31 +23,20 @@ public enum LinePointPark {
         precondition((1...63).contains(stubBits), "stubs of \(stubBits) bits")
         let n = points.count
         let bitsSize = bitsSectionSize(entries: n, stubBits: stubBits)
-        let stubMask = (UInt64(1) << UInt64(stubBits)) - 1
-        // One pass over the deltas writes both sections: stubs through a 64-bit accumulator stored
-        // a whole word at a time (8 bytes of slack for the last), high parts byte by byte.
+        // One pass over the deltas writes both sections: stubs through a bit stream stored a
+        // whole word at a time (8 bytes of slack for the last), high parts byte by byte.
         var bits = [UInt8](repeating: 0, count: bitsSize + 8)
         let deltas = bits.withUnsafeMutableBytes { raw in
             [UInt8](unsafeUninitializedCapacity: 9 * (n - 1)) { highs, highCount in
                 raw.storeBytes(of: first.bigEndian, as: UInt64.self)
-                var at = 8, word: UInt64 = 0, used = 0, h = 0
+                var stubs = BitStreamWriter(sink: BigEndianByteSink(bytes: raw.baseAddress! + 8))
+                var h = 0
                 var previous = first
                 for i in 1..<n {
                     let point = points[i]
                     let delta = point &- previous
                     previous = point
-                    let stub = delta & stubMask
-                    let free = 64 - used
-                    if stubBits < free {
-                        word |= stub << UInt64(free - stubBits)
-                        used += stubBits
-                    } else {
-                        let rest = stubBits - free
-                        raw.storeBytes(of: (word | stub >> UInt64(rest)).bigEndian, toByteOffset: at, as: UInt64.self)
-                        at += 8
-                        used = rest
-                        word = rest == 0 ? 0 : stub << UInt64(64 - rest)
-                    }
+                    stubs.append(delta, bits: stubBits)  // the low bits: the stub
                     let high = delta >> UInt64(stubBits)
                     if high < UInt64(DeltaCoding.escape) {
                         highs[h] = UInt8(truncatingIfNeeded: high)
@@ -58,7 +47,7 @@ public enum LinePointPark {
                         h += 9
                     }
                 }
-                if used > 0 { raw.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self) }
+                stubs.finish()
                 highCount = h
             }
         }

@@ -22,27 +22,13 @@ public enum Table7Park {
         precondition((1...63).contains(positionBits), "positions of \(positionBits) bits")
         let n = f7.count
         let bitsSize = bitsSectionSize(entries: n, positionBits: positionBits)
-        let mask = (UInt64(1) << UInt64(positionBits)) - 1
-        // Positions through a 64-bit accumulator stored a whole word at a time (8 bytes of slack).
+        // Positions through a bit stream stored a whole word at a time (8 bytes of slack for the last).
         var bits = [UInt8](repeating: 0, count: bitsSize + 8)
         bits.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: first.bigEndian, as: UInt64.self)
-            var at = 8, word: UInt64 = 0, used = 0
-            for i in 0..<n {
-                let value = positions[i] & mask
-                let free = 64 - used
-                if positionBits < free {
-                    word |= value << UInt64(free - positionBits)
-                    used += positionBits
-                } else {
-                    let rest = positionBits - free
-                    raw.storeBytes(of: (word | value >> UInt64(rest)).bigEndian, toByteOffset: at, as: UInt64.self)
-                    at += 8
-                    used = rest
-                    word = rest == 0 ? 0 : value << UInt64(64 - rest)
-                }
-            }
-            if used > 0 { raw.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self) }
+            var stream = BitStreamWriter(sink: BigEndianByteSink(bytes: raw.baseAddress! + 8))
+            for i in 0..<n { stream.append(positions[i], bits: positionBits) }
+            stream.finish()
         }
         bits.removeLast(8)
         var deltas = [UInt8]()

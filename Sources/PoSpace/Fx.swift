@@ -39,7 +39,7 @@ public struct Fx: Sendable {
     func writeInput(y: UInt64, left: UnsafePointer<UInt64>, right: UnsafePointer<UInt64>,
                     into stream: UnsafeMutablePointer<UInt64>) {
         let inUnits = Parameters.metadataUnits(ofTable: table - 1)
-        var writer = BitStreamWriter(words: stream)
+        var writer = BitStreamWriter(sink: WordSink(words: stream))
         writer.append(y, bits: k + Parameters.extraBits)
         for u in 0..<inUnits { writer.append(left[u], bits: k) }
         for u in 0..<inUnits { writer.append(right[u], bits: k) }
