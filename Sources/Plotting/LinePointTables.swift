@@ -12,9 +12,19 @@ struct LinePointTables {
     var positions: [UInt64]
 
     init(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int) {
-        linePoints = [[UInt64]](repeating: [], count: 7)
+        var linePoints = [[UInt64]](repeating: [], count: 7)
+        (f7, positions) = Self.compute(forward: tables, used: used, k: k, threads: threads) { linePoints[$0] = $1 }
+        self.linePoints = linePoints
+    }
+
+    /// Computes final tables 1–6 in order and hands each to `finished` as soon as it is sorted,
+    /// keeping none of them (the plotter stores one while the next is computed); returns
+    /// table 7, sorted by (f7, position).
+    static func compute(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int,
+                        finished: (_ table: Int, _ linePoints: [UInt64]) -> Void) -> (f7: [UInt64], positions: [UInt64]) {
         // newPosition[i]: where kept entry i of the current forward table landed in its final table.
         var newPosition = [UInt32]()
+        var previousSize = 0
         for t in 1...6 {
             let source = tables[t + 1]
             let keep = used[t + 1]
@@ -23,7 +33,7 @@ struct LinePointTables {
                                                 xs: tables[1].metadata, positions: newPosition, table: t, threads: threads)
             // Line points of two values below `limit` (x values, then positions in the previous
             // final table) are at most the one of the two largest.
-            let limit = t == 1 ? 1 << k : linePoints[t - 1].count
+            let limit = t == 1 ? 1 << k : previousSize
             let keyBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
             sortPairs(&keys, &order, keyBits: keyBits, threads: threads)
             var positions = [UInt32](repeating: UInt32.max, count: source.count)
@@ -36,7 +46,8 @@ struct LinePointTables {
                 }
             }
             newPosition = positions
-            linePoints[t] = keys
+            previousSize = keys.count
+            finished(t, keys)
         }
         // Table 7: every entry is kept; sort by f7 then by position in final table 6.
         let t7 = tables[7]
@@ -72,8 +83,7 @@ struct LinePointTables {
                 }
             }
         }
-        self.f7 = f7
-        self.positions = positions
+        return (f7, positions)
     }
 
     /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from

@@ -7,6 +7,18 @@ enum PlotTablesBuilder {
     /// Builds the final tables. `threads` only changes the speed, never the result.
     static func build(k: Int, plotID: PlotID, threads: Int, backend: any ComputeBackend,
                       progress: @escaping (PlotEvent) -> Void) throws(ComputeError) -> LinePointTables {
+        let (tables, used) = try propagate(k: k, plotID: plotID, threads: threads, backend: backend, progress: progress)
+        var clock = PhaseClock(progress: progress)
+        clock.start(3, "compression")
+        let result = LinePointTables(forward: tables, used: used, k: k, threads: threads)
+        clock.finish()
+        return result
+    }
+
+    /// Phases 1 and 2: the forward tables (y and metadata dropped where no longer needed) and,
+    /// per table, which entries lead to table 7.
+    static func propagate(k: Int, plotID: PlotID, threads: Int, backend: any ComputeBackend,
+                          progress: @escaping (PlotEvent) -> Void) throws(ComputeError) -> (tables: [ForwardTable], used: [EntryBits]) {
         var clock = PhaseClock(progress: progress)
         clock.start(1, "forward propagation")
         let forward = ForwardPropagation(k: k, plotID: plotID, threads: threads, backend: backend)
@@ -27,11 +39,7 @@ enum PlotTablesBuilder {
         clock.start(2, "backpropagation")
         let used = Backpropagation.usedEntries(tables, threads: threads)
         clock.finish()
-
-        clock.start(3, "compression")
-        let result = LinePointTables(forward: tables, used: used, k: k, threads: threads)
-        clock.finish()
-        return result
+        return (tables, used)
     }
 }
 

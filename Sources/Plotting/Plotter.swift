@@ -149,24 +149,29 @@ public enum Plotter {
 
     private static func writeInMemory(_ request: PlotRequest, to writer: PlotWriter,
                                       progress: @escaping (PlotEvent) -> Void) throws(PlotterError) -> [Int] {
-        let tables = try computing { () throws(ComputeError) in
-            try PlotTablesBuilder.build(k: request.k, plotID: request.plotID, threads: request.threads,
-                                        backend: request.backend, progress: progress)
+        let (forward, used) = try computing { () throws(ComputeError) in
+            try PlotTablesBuilder.propagate(k: request.k, plotID: request.plotID, threads: request.threads,
+                                            backend: request.backend, progress: progress)
         }
         var clock = PhaseClock(progress: progress)
-        clock.start(4, "writing")
-        let sizes = (1...6).map { tables.linePoints[$0].count } + [tables.f7.count]
+        clock.start(3, "compression")
+        // Final table t keeps the used entries of forward table t + 1; table 7 keeps them all.
+        let sizes = (1...6).map { used[$0 + 1].population } + [forward[7].count]
         let header = try writeHeader(request, sizes: sizes, to: writer)
+        // Each final table is stored in the background while the next one is computed.
+        let tables = LinePointTablesWriter(writer: writer, stubBits: header.stubBits, threads: request.threads)
+        let table7 = LinePointTables.compute(forward: forward, used: used, k: request.k, threads: request.threads) { t, points in
+            tables.submit(table: t, linePoints: points)
+            progress(.tableFinished(phase: 3, table: t, entries: sizes[t - 1], fraction: Double(t) / 7))
+        }
+        try storing { () throws(PlotStoreError) in try tables.finish() }
+        clock.finish()
+
+        clock.start(4, "writing")
         try storing { () throws(PlotStoreError) in
-            for t in 1...6 {
-                var parks = LinePointParkWriter(table: t, stubBits: header.stubBits, threads: request.threads, writer: writer)
-                try tables.linePoints[t].withUnsafeBufferPointer { (points) throws(PlotStoreError) in try parks.append(points) }
-                try parks.finish()
-                progress(.tableFinished(phase: 4, table: t, entries: sizes[t - 1], fraction: Double(t) / 7))
-            }
             var parks = Table7ParkWriter(positionBits: header.positionBits, threads: request.threads, writer: writer)
-            try tables.f7.withUnsafeBufferPointer { (f7) throws(PlotStoreError) in
-                try tables.positions.withUnsafeBufferPointer { (positions) throws(PlotStoreError) in
+            try table7.f7.withUnsafeBufferPointer { (f7) throws(PlotStoreError) in
+                try table7.positions.withUnsafeBufferPointer { (positions) throws(PlotStoreError) in
                     try parks.append(f7: f7, positions: positions)
                 }
             }

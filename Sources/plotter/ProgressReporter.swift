@@ -10,7 +10,7 @@ final class ProgressReporter: @unchecked Sendable {
     private let started = Date()
     private let interactive = isatty(STDERR_FILENO) != 0
     /// Rough share of the total time each phase takes, for the overall percentage and ETA.
-    private let weights: [Double] = [0, 0.72, 0.02, 0.2, 0.06]
+    private let weights: [Double] = [0, 0.65, 0.02, 0.29, 0.04]
     private var phaseStart = Date()
     private var phaseName = ""
 

@@ -33,6 +33,23 @@ import Testing
         return out
     }
 
+    /// Final tables are stored on a background queue while phase 3 goes on: a store that fails
+    /// there (here: a map too small for the table) is thrown when the plotter waits for it, and
+    /// later tables are not stored after it.
+    @Test func aFailedBackgroundStoreIsThrownAtFinish() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try PlotWriter(directory: dir, fileName: "small.lmdb", mapSize: 1 << 20)
+        let tables = LinePointTablesWriter(writer: writer, stubBits: 16, threads: 2)
+        var point: UInt64 = 0
+        let points = (0..<(1 << 20)).map { i -> UInt64 in point += UInt64((i &* 2_654_435_761) % (1 << 18)); return point }
+        tables.submit(table: 1, linePoints: points)
+        tables.submit(table: 2, linePoints: [1, 2, 3])
+        #expect(throws: PlotStoreError.self) { try tables.finish() }
+        #expect(throws: PlotStoreError.self) { try tables.finish() }
+        #expect(!FileManager.default.fileExists(atPath: writer.finalURL.path))
+    }
+
     @Test func storedPlotProvesLikeTheInMemoryTables() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
