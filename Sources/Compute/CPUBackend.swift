@@ -9,7 +9,7 @@ public struct CPUBackend: ComputeBackend {
 
     public var description: String { "CPU, \(threads) thread\(threads == 1 ? "" : "s")" }
 
-    /// `BucketMatcher` chains a group's entries by slot, in whatever order they come.
+    /// `BucketMatcher` lays a group's entries out by row itself, in whatever order they come.
     public var needsSortedGroups: Bool { false }
 
     public func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
