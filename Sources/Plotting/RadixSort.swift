@@ -89,11 +89,12 @@ enum RadixSort {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: slots) { cursor in
             cursor.initialize(repeating: 0)
             for i in 0..<n { cursor[Int((k[i] >> shift) & slotMask)] &+= 1 }
-            var total: UInt32 = 0
+            var total: UInt32 = 0, fullest: UInt32 = 0
             for s in 0..<slots {
                 let count = cursor[s]
                 cursor[s] = total
                 total &+= count
+                fullest = max(fullest, count)
             }
             for i in 0..<n {
                 let s = Int((k[i] >> shift) & slotMask)
@@ -101,6 +102,23 @@ enum RadixSort {
                 cursor[s] = UInt32(at + 1)
                 sk[at] = k[i]
                 sv[at] = v[i]
+            }
+            if fullest <= insertionLimit {
+                // One insertion sort over the whole array: every key of an earlier slot is
+                // smaller, so an element only moves inside its slot, and walking the slots one by
+                // one would mispredict a branch on nearly every slot (most hold zero, one or two).
+                for i in 1..<n {
+                    let key = sk[i], value = sv[i], masked = key & keyMask
+                    var j = i
+                    while j > 0, sk[j - 1] & keyMask > masked {
+                        sk[j] = sk[j - 1]
+                        sv[j] = sv[j - 1]
+                        j -= 1
+                    }
+                    sk[j] = key
+                    sv[j] = value
+                }
+                return
             }
             // Now cursor[s] is where slot s ends.
             var begin = 0

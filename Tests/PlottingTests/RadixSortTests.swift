@@ -20,6 +20,25 @@ import Testing
         #expect(values == expected.map(\.1))
     }
 
+    /// A small input with wide keys is spread by its top bits and then insertion-sorted in one
+    /// pass over the whole array: with many equal keys in each slot, and other bits above the
+    /// key's, it stays sorted on the key's bits alone, and stable.
+    @Test func spreadSlotsWithEqualKeysSortStably() {
+        var state: UInt64 = 9
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        let keyBits = 30
+        var keys = (0..<20_000).map { _ in (next() % 1_000) << 40 | (next() % 4_000) << 18 }
+        var values = (0..<keys.count).map { UInt32($0) }
+        let mask: UInt64 = (1 << UInt64(keyBits)) - 1
+        let expected = zip(keys, values).sorted { $0.0 & mask != $1.0 & mask ? $0.0 & mask < $1.0 & mask : $0.1 < $1.1 }
+        sortPairs(&keys, &values, keyBits: keyBits, threads: 1)
+        #expect(keys == expected.map(\.0))
+        #expect(values == expected.map(\.1))
+    }
+
     /// Keys crowded into a few values of their top bits overflow the spread's slots, which then
     /// fall back to sorting on the remaining bits: still sorted, still stable.
     @Test func crowdedKeysSortStably() {
