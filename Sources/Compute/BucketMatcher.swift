@@ -28,7 +28,7 @@ struct BucketMatcher {
     private static var widestBucket: Int { 64 * Lanes.scalarCount }
 
     /// First window entry of each window row, and one past the last.
-    private var rowStart = [UInt16](repeating: 0, count: 119 + 64 + 1)
+    private var rowStart = [UInt16](repeating: 0, count: BucketMatcher.windowRows + 1)
     /// Per window entry: `2·row + parity` (the repeated rows numbered on from kB), the column,
     /// and the entry's offset in the right bucket.
     private var windowRow: [UInt16] = []
@@ -153,18 +153,19 @@ struct BucketMatcher {
                 }
                 // Read out: vectors with hits in window order, lanes in order (m, then position).
                 for p in runStart..<runEnd {
-                    var (vectors, first, from, to) = windows[p - runStart]
+                    let window = windows[p - runStart]
+                    var vectors = window.vectors
                     while vectors != 0 {
                         let v = vectors.trailingZeroBitCount
                         vectors &= vectors &- 1
-                        let words = unsafeBitCast(hits[first + v], to: SIMD4<UInt64>.self)
+                        let words = unsafeBitCast(hits[window.first + v], to: SIMD4<UInt64>.self)
                         // Gather each word's four 0/1 lanes into four bits, then the words into 16.
                         let gather: UInt64 = 0x0001_0002_0004_0008
                         var lanes = (words[0] &* gather) &>> 48 | ((words[1] &* gather) &>> 48) &<< 4
                             | ((words[2] &* gather) &>> 48) &<< 8 | ((words[3] &* gather) &>> 48) &<< 12
-                        let at = from + v * Lanes.scalarCount
+                        let at = window.from + v * Lanes.scalarCount
                         // The last vector may run past the window.
-                        lanes &= (1 &<< UInt64(min(Lanes.scalarCount, to - at))) &- 1
+                        lanes &= (1 &<< UInt64(min(Lanes.scalarCount, window.to - at))) &- 1
                         while lanes != 0 {
                             let lane = lanes.trailingZeroBitCount
                             lanes &= lanes &- 1
