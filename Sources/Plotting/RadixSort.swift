@@ -18,7 +18,7 @@ enum RadixSort {
                           keyBits: keyBits, threads: threads)
             return
         }
-        if n <= spreadLimit, keyBits > 2 * digitBits {
+        if spreads(count: n, keyBits: keyBits) {
             spreadAndInsert(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues, keyBits: keyBits)
             return
         }
@@ -67,6 +67,10 @@ enum RadixSort {
     /// Inputs up to this size with keys of three digits or more take `spreadAndInsert` (measured
     /// on 2^24 keys bucketed first: 48-bit keys sort 20 % faster; for two digits, LSD stays ahead).
     static let spreadLimit = 1 << 16
+    /// Whether `sort` takes `spreadAndInsert` for an input of `count` keys below it (and no larger
+    /// than `spreadLimit`).
+    private static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
+
     /// A slot of `spreadAndInsert` up to this size is insertion-sorted; a larger one (keys that
     /// crowd together) is radix-sorted on the remaining bits.
     static let insertionLimit = 32
@@ -75,10 +79,11 @@ enum RadixSort {
     /// scatter by the top bits into about as many slots as elements, then an insertion sort of
     /// each slot, which holds one or two elements when keys are spread out. Each element moves
     /// twice, where an LSD sort of a wide key would move it once per digit and clear and sum a
-    /// table of 2^digitBits counts per digit.
+    /// table of 2^digitBits counts per digit. With `leavingResultInScratch` the sorted elements
+    /// are left in the scratch arrays, sparing a copy to a caller that wants them there.
     private static func spreadAndInsert(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<UInt32>,
                                         scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
-                                        keyBits: Int) {
+                                        keyBits: Int, leavingResultInScratch: Bool = false) {
         let n = keys.count
         let spreadBits = min(keyBits, 12, 64 - UInt64(n).leadingZeroBitCount)
         let shift = UInt64(keyBits - spreadBits)
@@ -146,8 +151,10 @@ enum RadixSort {
                 begin = end
             }
         }
-        k.update(from: sk, count: n)
-        v.update(from: sv, count: n)
+        if !leavingResultInScratch {
+            k.update(from: sk, count: n)
+            v.update(from: sv, count: n)
+        }
     }
 
     /// For large inputs: one stable scatter by the top bits into buckets small enough for the
@@ -202,13 +209,20 @@ enum RadixSort {
                 for d in firstBucket[ws.lowerBound]..<firstBucket[ws.upperBound] {
                     let lo = s[d], hi = s[d + 1]
                     guard hi > lo else { continue }
-                    sort(keys: UnsafeMutableBufferPointer(start: sk + lo, count: hi - lo),
-                         values: UnsafeMutableBufferPointer(start: sv + lo, count: hi - lo),
-                         scratchKeys: UnsafeMutableBufferPointer(start: k + lo, count: hi - lo),
-                         scratchValues: UnsafeMutableBufferPointer(start: v + lo, count: hi - lo),
-                         keyBits: Int(shift), threads: 1)
-                    (k + lo).update(from: sk + lo, count: hi - lo)
-                    (v + lo).update(from: sv + lo, count: hi - lo)
+                    let bucketKeys = UnsafeMutableBufferPointer(start: sk + lo, count: hi - lo)
+                    let bucketValues = UnsafeMutableBufferPointer(start: sv + lo, count: hi - lo)
+                    let placeKeys = UnsafeMutableBufferPointer(start: k + lo, count: hi - lo)
+                    let placeValues = UnsafeMutableBufferPointer(start: v + lo, count: hi - lo)
+                    if spreads(count: hi - lo, keyBits: Int(shift)) {
+                        // The spread sorts into its scratch: the bucket's place in the input.
+                        spreadAndInsert(keys: bucketKeys, values: bucketValues, scratchKeys: placeKeys, scratchValues: placeValues,
+                                        keyBits: Int(shift), leavingResultInScratch: true)
+                    } else {
+                        sort(keys: bucketKeys, values: bucketValues, scratchKeys: placeKeys, scratchValues: placeValues,
+                             keyBits: Int(shift), threads: 1)
+                        placeKeys.baseAddress!.update(from: bucketKeys.baseAddress!, count: hi - lo)
+                        placeValues.baseAddress!.update(from: bucketValues.baseAddress!, count: hi - lo)
+                    }
                 }
             }
         }
