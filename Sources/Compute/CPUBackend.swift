@@ -66,14 +66,22 @@ public struct CPUBackend: ComputeBackend {
                 }
             }
         }
-        return (Self.concatenate(lefts), Self.concatenate(rights))
+        return (Self.concatenate(lefts, threads: threads), Self.concatenate(rights, threads: threads))
     }
 
-    /// The parts end to end (a plain copy each, unlike the generic `joined()`).
-    static func concatenate(_ parts: [[UInt32]]) -> [UInt32] {
-        var all = [UInt32]()
-        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { all.append(contentsOf: part) }
-        return all
+    /// The parts end to end, each copied to its place on the threads (a plain copy each, unlike
+    /// the generic `joined()`).
+    static func concatenate(_ parts: [[UInt32]], threads: Int) -> [UInt32] {
+        var offsets = [0]
+        for part in parts { offsets.append(offsets[offsets.count - 1] + part.count) }
+        return [UInt32](unsafeUninitializedCapacity: offsets[parts.count]) { all, count in
+            let base = all.baseAddress
+            Parallel.forEachSlice(count: parts.count, threads: threads) { slice in
+                for p in slice where !parts[p].isEmpty {
+                    parts[p].withUnsafeBufferPointer { (base! + offsets[p]).initialize(from: $0.baseAddress!, count: $0.count) }
+                }
+            }
+            count = offsets[parts.count]
+        }
     }
 }
