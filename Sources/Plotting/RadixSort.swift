@@ -67,8 +67,8 @@ enum RadixSort {
     /// Inputs up to this size with keys of three digits or more take `spreadAndInsert` (measured
     /// on 2^24 keys bucketed first: 48-bit keys sort 20 % faster; for two digits, LSD stays ahead).
     static let spreadLimit = 1 << 16
-    /// Whether `sort` takes `spreadAndInsert` for an input of `count` keys below it (and no larger
-    /// than `spreadLimit`).
+    /// Whether `sort` takes `spreadAndInsert` for `count` keys of `keyBits` bits (an input too
+    /// small for `sortByBuckets`).
     private static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
 
     /// A slot of `spreadAndInsert` up to this size is insertion-sorted; a larger one (keys that
@@ -112,17 +112,7 @@ enum RadixSort {
                 // One insertion sort over the whole array: every key of an earlier slot is
                 // smaller, so an element only moves inside its slot, and walking the slots one by
                 // one would mispredict a branch on nearly every slot (most hold zero, one or two).
-                for i in 1..<n {
-                    let key = sk[i], value = sv[i], masked = key & keyMask
-                    var j = i
-                    while j > 0, sk[j - 1] & keyMask > masked {
-                        sk[j] = sk[j - 1]
-                        sv[j] = sv[j - 1]
-                        j -= 1
-                    }
-                    sk[j] = key
-                    sv[j] = value
-                }
+                insertionSort(sk, sv, 0..<n, keyMask: keyMask)
                 return
             }
             // Now cursor[s] is where slot s ends.
@@ -136,17 +126,7 @@ enum RadixSort {
                          scratchValues: UnsafeMutableBufferPointer(start: v + begin, count: end - begin),
                          keyBits: Int(shift), threads: 1)
                 } else if end - begin > 1 {
-                    for i in (begin + 1)..<end {
-                        let key = sk[i], value = sv[i], masked = key & keyMask
-                        var j = i
-                        while j > begin, sk[j - 1] & keyMask > masked {
-                            sk[j] = sk[j - 1]
-                            sv[j] = sv[j - 1]
-                            j -= 1
-                        }
-                        sk[j] = key
-                        sv[j] = value
-                    }
+                    insertionSort(sk, sv, begin..<end, keyMask: keyMask)
                 }
                 begin = end
             }
@@ -154,6 +134,23 @@ enum RadixSort {
         if !leavingResultInScratch {
             k.update(from: sk, count: n)
             v.update(from: sv, count: n)
+        }
+    }
+
+    /// Stable insertion sort of `range` of `keys` (with `values`) by the bits of `keyMask`.
+    @inline(__always)
+    private static func insertionSort(_ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>,
+                                      _ range: Range<Int>, keyMask: UInt64) {
+        for i in range.dropFirst() {
+            let key = keys[i], value = values[i], masked = key & keyMask
+            var j = i
+            while j > range.lowerBound, keys[j - 1] & keyMask > masked {
+                keys[j] = keys[j - 1]
+                values[j] = values[j - 1]
+                j -= 1
+            }
+            keys[j] = key
+            values[j] = value
         }
     }
 
