@@ -27,13 +27,11 @@ struct BucketMatcher {
     /// A window is at most the whole right bucket; its vectors with hits are bits of a word.
     private static var widestBucket: Int { 64 * Lanes.scalarCount }
 
-    /// First window entry of each window row, and one past the last.
-    private var rowStart = [UInt16](repeating: 0, count: BucketMatcher.windowRows + 1)
-    /// Per window entry: `2·row + parity` (the repeated rows numbered on from kB), the column,
-    /// and the entry's offset in the right bucket.
-    private var windowRow: [UInt16] = []
-    private var windowColumn: [UInt16] = []
-    private var windowEntry: [UInt16] = []
+    /// The right bucket's window layout, in one buffer: the first window entry of each window
+    /// row and one past the last (`windowRows + 1`), then per window entry (a run each):
+    /// `2·row + parity` (the repeated rows numbered on from kB), the column, and the entry's
+    /// offset in the right bucket.
+    private var layoutStorage: [UInt16] = []
 
     init() {
         precondition(Self.kC == Parameters.kC && UInt64(Self.kB) == Parameters.kB)
@@ -48,25 +46,17 @@ struct BucketMatcher {
         precondition(widest <= Self.widestBucket, "a kBC bucket of \(widest) entries")
         // The window entries, and a vector's worth of padding for the last loads.
         let capacity = 2 * widest + Lanes.scalarCount
-        if windowRow.count < capacity {
-            windowRow = [UInt16](repeating: 0, count: capacity)
-            windowColumn = [UInt16](repeating: 0, count: capacity)
-            windowEntry = [UInt16](repeating: 0, count: capacity)
+        if layoutStorage.count < Self.windowRows + 1 + 3 * capacity {
+            layoutStorage = [UInt16](repeating: 0, count: Self.windowRows + 1 + 3 * capacity)
         }
-        rowStart.withUnsafeMutableBufferPointer { startBuffer in
-            windowRow.withUnsafeMutableBufferPointer { rowBuffer in
-                windowColumn.withUnsafeMutableBufferPointer { columnBuffer in
-                    windowEntry.withUnsafeMutableBufferPointer { entryBuffer in
-                        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: Self.run * 64) { hitBuffer in
-                            let layout = WindowLayout(start: startBuffer.baseAddress!, row: rowBuffer.baseAddress!,
-                                                      column: columnBuffer.baseAddress!, entry: entryBuffer.baseAddress!)
-                            for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
-                                let l = all[i], r = all[i + 1]
-                                layout.fill(y: y, bucket: r, parity: UInt16(truncatingIfNeeded: l.id & 1))
-                                Self.matchLeft(y: y, left: l, right: r, layout: layout, hits: hitBuffer.baseAddress!, into: &pairs)
-                            }
-                        }
-                    }
+        layoutStorage.withUnsafeMutableBufferPointer { storage in
+            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: Self.run * 64) { hitBuffer in
+                let start = storage.baseAddress!, row = start + Self.windowRows + 1
+                let layout = WindowLayout(start: start, row: row, column: row + capacity, entry: row + 2 * capacity)
+                for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
+                    let l = all[i], r = all[i + 1]
+                    layout.fill(y: y, bucket: r, parity: UInt16(truncatingIfNeeded: l.id & 1))
+                    Self.matchLeft(y: y, left: l, right: r, layout: layout, hits: hitBuffer.baseAddress!, into: &pairs)
                 }
             }
         }
