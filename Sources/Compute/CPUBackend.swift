@@ -15,7 +15,7 @@ public struct CPUBackend: ComputeBackend {
     public func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
         let f1 = F1(k: k, plotID: plotID)
         let chunk = 1 << 14
-        Parallel.forEachSlice(count: (ys.count + chunk - 1) / chunk, threads: threads) { chunks in
+        Parallel.forEachChunk(count: (ys.count + chunk - 1) / chunk, chunk: 4, threads: threads) { chunks in
             for c in chunks {
                 let from = c * chunk
                 f1.evaluateRange(start: UInt64(start + from), count: min(chunk, ys.count - from), into: ys.baseAddress! + from)
@@ -34,7 +34,8 @@ public struct CPUBackend: ComputeBackend {
             // Table 7 has no metadata: its (unused) output goes to a spare word.
             let metaOut = outUnits > 0 ? outMeta.baseAddress! : spareBuffer.baseAddress!
             let metaIn = previous.metadata.baseAddress ?? UnsafePointer(spareBuffer.baseAddress!)
-            Parallel.forEachSlice(count: (n + chunk - 1) / chunk, threads: threads) { chunks in
+            // Sixteen chunks a grab: about half a millisecond of work.
+            Parallel.forEachChunk(count: (n + chunk - 1) / chunk, chunk: 16, threads: threads) { chunks in
                 for c in chunks {
                     let start = c * chunk, count = min(chunk, n - start)
                     let pairs = IndexedPairs(y: previous.y.baseAddress!, metadata: metaIn, units: previous.units,
@@ -48,12 +49,13 @@ public struct CPUBackend: ComputeBackend {
 
     public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {
         let buckets = Bucket.split(y)
-        let parts = max(1, min(threads * 4, buckets.count))
+        // Parts are taken one at a time: a thread slowed down leaves the others at most one part to wait for.
+        let parts = max(1, min(threads * 16, buckets.count))
         var lefts = [[UInt32]](repeating: [], count: parts)
         var rights = [[UInt32]](repeating: [], count: parts)
         lefts.withUnsafeMutableBufferPointer { ls in
             rights.withUnsafeMutableBufferPointer { rs in
-                Parallel.forEachSlice(count: parts, threads: threads) { slice in
+                Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
                     var matcher = BucketMatcher()
                     for part in slice {
                         let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts

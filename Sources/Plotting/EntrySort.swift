@@ -71,7 +71,7 @@ enum EntrySort {
                                                left: srcL.baseAddress!, right: srcR.baseAddress!)
                             let from = records
                             starts.withUnsafeBufferPointer { s in
-                                Parallel.forEachSlice(count: buckets, threads: threads) { range in
+                                Parallel.forEachChunk(count: buckets, chunk: 8, threads: threads) { range in
                                     var scratch = BucketScratch()
                                     for d in range where s[d + 1] > s[d] {
                                         switch order {

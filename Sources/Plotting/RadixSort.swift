@@ -191,19 +191,12 @@ enum RadixSort {
             }
         }
         // Each bucket: sort its slice of the scratch arrays (using the inputs' slice as scratch),
-        // then copy it back into place. Threads take runs of buckets holding equal shares of the
-        // elements: keys need not fill their range (line points of values below 2^v stay below
-        // 2^(2v - 1)), which would leave the top buckets, and a thread, empty.
-        let runs = max(1, min(threads, buckets))
-        var firstBucket = [Int](repeating: buckets, count: runs + 1)
-        var d = 0
-        for w in 0..<runs {
-            while d < buckets, starts[d] < w * n / runs { d += 1 }
-            firstBucket[w] = d
-        }
+        // then copy it back into place. Threads take sixteen buckets at a time as they go: keys
+        // need not fill their range (line points of values below 2^v stay below 2^(2v - 1)), so
+        // buckets may hold very different shares of the elements.
         starts.withUnsafeBufferPointer { s in
-            Parallel.forEachSlice(count: runs, threads: runs) { ws in
-                for d in firstBucket[ws.lowerBound]..<firstBucket[ws.upperBound] {
+            Parallel.forEachChunk(count: buckets, chunk: 16, threads: threads) { chunk in
+                for d in chunk {
                     let lo = s[d], hi = s[d + 1]
                     guard hi > lo else { continue }
                     let bucketKeys = UnsafeMutableBufferPointer(start: sk + lo, count: hi - lo)
