@@ -280,6 +280,9 @@ public final class PlotWriter {
 
     private func commitAndContinue() throws(PlotStoreError) {
         try commit()
+        // The committed pages go to the disk while the plot is still being computed.
+        var fd: mdb_filehandle_t = -1
+        if mdb_env_get_fd(environment, &fd) == 0 { FileSystem.startWriteback(fd) }
         var next: OpaquePointer?
         let rc = mdb_txn_begin(environment, nil, 0, &next)
         guard rc == 0, let next else { throw fail(LMDB.error(rc, path: partialPath, operation: "begin a write transaction")) }
