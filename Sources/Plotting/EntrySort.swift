@@ -21,15 +21,6 @@ enum EntrySort {
     /// Sorts by `order`, looking at the low `yBits` bits of y (bits above them must be equal in
     /// every entry, as in a spilled bucket); `metadata` holds `units` values an entry.
     static func sort(_ table: inout ForwardTable, by order: Order, yBits: Int, units: Int, threads: Int) {
-        var records = [UInt64]()
-        sort(&table, by: order, yBits: yBits, units: units, threads: threads, records: &records)
-    }
-
-    /// `sort`, scattering into `records`, which it grows when too small and leaves for the next
-    /// table: one buffer for every table, rather than a new one of each table's size that the
-    /// heap cannot fit in the holes the previous ones left (at k = 24 that grew the plotter's
-    /// peak memory, and its page faults, by hundreds of MiB).
-    static func sort(_ table: inout ForwardTable, by order: Order, yBits: Int, units: Int, threads: Int, records: inout [UInt64]) {
         let n = table.count
         guard n > 1 else { return }
         // 2^14 to 2^15 entries a bucket: few enough buckets that the scatter's write streams stay
@@ -44,10 +35,7 @@ enum EntrySort {
 
         // The scatter writes whole entries as records, one write stream a bucket; four separate
         // columns made four streams a bucket, and their stores missed the cache.
-        if records.count < n * EntryRecords.stride(units: units) {
-            records = []
-            records = [UInt64](uninitializedCount: n * EntryRecords.stride(units: units))
-        }
+        var records = [UInt64](uninitializedCount: n * EntryRecords.stride(units: units))
         var starts = [Int]()
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }

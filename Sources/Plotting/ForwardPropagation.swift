@@ -38,8 +38,7 @@ struct ForwardPropagation {
     /// of its matches: nothing matches against it, and phase 3 sorts it by (f7, position), which
     /// does not depend on the order it comes in. The predecessor's y and metadata are released
     /// (all the next table needs of it are its pointers) before the sort claims its memory.
-    /// `records` is the sort's buffer, kept from table to table.
-    func nextTable(after previous: inout ForwardTable, records: inout [UInt64]) throws(ComputeError) -> ForwardTable {
+    func nextTable(after previous: inout ForwardTable) throws(ComputeError) -> ForwardTable {
         let (left, right) = try matches(in: previous)
         let (ys, meta) = try evaluate(previous, left: left, right: right)
         previous.y = []
@@ -48,7 +47,7 @@ struct ForwardPropagation {
         var result = ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
         if table < 7 {
             EntrySort.sort(&result, by: entryOrder, yBits: k + Parameters.extraBits, units: Parameters.metadataUnits(ofTable: table),
-                           threads: threads, records: &records)
+                           threads: threads)
         }
         return result
     }

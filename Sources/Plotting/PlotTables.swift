@@ -26,10 +26,9 @@ enum PlotTablesBuilder {
         tables.append(ForwardTable(table: 0, y: [], metadata: [], left: [], right: []))
         tables.append(try forward.tableOne())
         progress(.tableFinished(phase: 1, table: 1, entries: tables[1].count, fraction: 1.0 / 7))
-        var records = [UInt64]()
         for t in 2...7 {
             // Of older tables, only the pointers are kept (and table 1's x values, for phase 3).
-            tables.append(try forward.nextTable(after: &tables[t - 1], records: &records))
+            tables.append(try forward.nextTable(after: &tables[t - 1]))
             progress(.tableFinished(phase: 1, table: t, entries: tables[t].count, fraction: Double(t) / 7))
         }
         tables[7].metadata = []
