@@ -71,9 +71,7 @@ enum EntrySort {
                                                left: srcL.baseAddress!, right: srcR.baseAddress!)
                             let from = records
                             starts.withUnsafeBufferPointer { s in
-                                // Up to eight buckets a grab, fewer when there are few (a spilled bucket's).
-                                Parallel.forEachChunk(count: buckets, chunk: max(1, min(8, buckets / (4 * threads))),
-                                                      threads: threads) { range in
+                                Parallel.forEachChunk(count: buckets, chunk: 8, threads: threads) { range in
                                     var scratch = BucketScratch()
                                     for d in range where s[d + 1] > s[d] {
                                         switch order {

@@ -195,7 +195,7 @@ enum RadixSort {
         // need not fill their range (line points of values below 2^v stay below 2^(2v - 1)), so
         // buckets may hold very different shares of the elements.
         starts.withUnsafeBufferPointer { s in
-            Parallel.forEachChunk(count: buckets, chunk: max(1, min(16, buckets / (4 * threads))), threads: threads) { chunk in
+            Parallel.forEachChunk(count: buckets, chunk: 16, threads: threads) { chunk in
                 for d in chunk {
                     let lo = s[d], hi = s[d + 1]
                     guard hi > lo else { continue }

@@ -9,33 +9,24 @@ public enum Parallel {
     public static func forEachSlice(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = max(1, min(threads, count))
-        if workers == 1 {
-            body(0..<count)
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            let chunk = (count + workers - 1) / workers
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let start = w * chunk
-                let end = min(count, start + chunk)
-                if start < end { task.value(start..<end) }
-            }
-        }
+        forEachRange(count: count, size: (count + workers - 1) / workers, threads: workers, body)
     }
-}
 
-extension Parallel {
-    /// Calls `body` on the chunks of `0..<count` (`chunk` items each, the last one shorter) on
-    /// `threads` threads, each taking the next chunk as soon as it is done with one, and returns
-    /// when all are done. Unlike `forEachSlice`, a thread slowed down (by page faults, or by
+    /// Calls `body` on chunks of `0..<count` on `threads` threads, each taking the next chunk as
+    /// soon as it is done with one, and returns when all are done. A chunk holds `chunk` items,
+    /// or fewer where that would leave a thread fewer than four chunks to take, and the last
+    /// one is shorter. Unlike `forEachSlice`, a thread slowed down (by page faults, or by
     /// another process on its core) does not leave the others idle at the end; chunks never
     /// overlap, so `body` may write to disjoint parts of shared buffers.
     public static func forEachChunk(count: Int, chunk: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        forEachRange(count: count, size: max(1, min(chunk, count / (4 * max(1, threads)))), threads: threads, body)
+    }
+
+    /// `body` on the ranges of `size` items that tile `0..<count`, taken in turn by `threads` threads.
+    private static func forEachRange(count: Int, size: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let size = max(1, chunk)
-        let chunks = (count + size - 1) / size
-        let workers = max(1, min(threads, chunks))
+        let ranges = (count + size - 1) / size
+        let workers = max(1, min(threads, ranges))
         if workers == 1 {
             body(0..<count)
             return
@@ -45,9 +36,9 @@ extension Parallel {
             let task = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
-                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard c < chunks else { return }
-                    task.value((c * size)..<min(count, (c + 1) * size))
+                    let r = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard r < ranges else { return }
+                    task.value((r * size)..<min(count, (r + 1) * size))
                 }
             }
         }
