@@ -67,8 +67,8 @@ enum RadixSort {
     /// Inputs up to this size with keys of three digits or more take `spreadAndInsert` (measured
     /// on 2^24 keys bucketed first: 48-bit keys sort 20 % faster; for two digits, LSD stays ahead).
     static let spreadLimit = 1 << 16
-    /// Whether `sort` takes `spreadAndInsert` for `count` keys of `keyBits` bits (an input too
-    /// small for `sortByBuckets`).
+    /// Whether `count` keys of `keyBits` bits are sorted by `spreadAndInsert`: an input too small
+    /// for `sortByBuckets`, or one of its buckets.
     private static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
 
     /// A slot of `spreadAndInsert` up to this size is insertion-sorted; a larger one (keys that
