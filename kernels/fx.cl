@@ -58,15 +58,16 @@ static inline uint metadata_units(uint table) {
 }
 
 // Pair i: y[i], left metadata meta[i·2u .. +u), right metadata meta[i·2u + u .. +u) with
-// u = metadata_units(table - 1). Writes the new y and metadata_units(table) collated units.
-__kernel void fx(uint k, uint table, uint count, __global const ulong *y, __global const ulong *meta,
-                 __global ulong *out_y, __global ulong *out_meta) {
+// u = metadata_units(table - 1), a unit (k ≤ 32 bits) a uint. Writes the new y and
+// metadata_units(table) collated units.
+__kernel void fx(uint k, uint table, uint count, __global const ulong *y, __global const uint *meta,
+                 __global ulong *out_y, __global uint *out_meta) {
     uint i = get_global_id(0);
     if (i >= count) return;
     uint in_units = metadata_units(table - 1), out_units = metadata_units(table);
     uint y_bits = k + 6;
-    __global const ulong *left = meta + (size_t)i * 2 * in_units;
-    __global const ulong *right = left + in_units;
+    __global const uint *left = meta + (size_t)i * 2 * in_units;
+    __global const uint *right = left + in_units;
 
     ulong stream[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     put_bits(stream, 0, y_bits, y[i]);
@@ -102,10 +103,10 @@ __kernel void fx(uint k, uint table, uint count, __global const ulong *y, __glob
     digest[3] = (ulong)swap32(v6 ^ v14) << 32 | swap32(v7 ^ v15);
 
     out_y[i] = digest[0] >> (64 - y_bits);
-    __global ulong *collated = out_meta + (size_t)i * out_units;
+    __global uint *collated = out_meta + (size_t)i * out_units;
     if (table <= 3) {
         for (uint u = 0; u < in_units; u++) { collated[u] = left[u]; collated[in_units + u] = right[u]; }
     } else {
-        for (uint u = 0; u < out_units; u++) collated[u] = get_bits(digest, y_bits + u * k, k);
+        for (uint u = 0; u < out_units; u++) collated[u] = (uint)get_bits(digest, y_bits + u * k, k);
     }
 }

@@ -24,12 +24,12 @@ public struct CPUBackend: ComputeBackend {
     }
 
     public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
-                   outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) {
+                   outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) {
         let n = left.count
         let outUnits = Parameters.metadataUnits(ofTable: table)
         let fx = Fx(k: k, table: table)
         let chunk = 1024
-        var spare = [UInt64](repeating: 0, count: 4)
+        var spare = [UInt32](repeating: 0, count: 4)
         spare.withUnsafeMutableBufferPointer { spareBuffer in
             // Table 7 has no metadata: its (unused) output goes to a spare word.
             let metaOut = outUnits > 0 ? outMeta.baseAddress! : spareBuffer.baseAddress!

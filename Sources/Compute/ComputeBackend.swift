@@ -13,8 +13,9 @@ public protocol ComputeBackend: Sendable {
     /// f_table of every matched pair (`left[i]`, `right[i]`, positions in the previous table
     /// with its y and `metadataUnits(ofTable: table - 1)` units an entry): the new y into
     /// `outY[i]` and the collated units (`metadataUnits(ofTable: table)` an entry) into `outMeta`.
+    /// A unit is k ≤ 32 bits, one `UInt32`.
     func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
-            outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError)
+            outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) throws(ComputeError)
 
     /// Whether `matches` needs the entries of each kBC group sorted by y. If not, a table need
     /// only be grouped by kBC group (`y / kBC`, ascending), which is cheaper to sort into.
@@ -25,13 +26,15 @@ public protocol ComputeBackend: Sendable {
     func matches(y: UnsafeBufferPointer<UInt64>) throws(ComputeError) -> (left: [UInt32], right: [UInt32])
 }
 
-/// A table's y values and metadata, as the backends read them.
+/// A table's y values and metadata, as the backends read them: `units` metadata units an
+/// entry, each of k ≤ 32 bits in a `UInt32` (the plotter makes no larger plots; half the
+/// `UInt64` it would take otherwise, in the arrays that phase 1 sorts and gathers from).
 public struct TableColumns {
     public let y: UnsafeBufferPointer<UInt64>
-    public let metadata: UnsafeBufferPointer<UInt64>
+    public let metadata: UnsafeBufferPointer<UInt32>
     public let units: Int
 
-    public init(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt64>, units: Int) {
+    public init(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt32>, units: Int) {
         self.y = y
         self.metadata = metadata
         self.units = units
@@ -41,7 +44,7 @@ public struct TableColumns {
     /// then the right input's units into `meta[j · 2·units ...]`.
     @inlinable
     public func gather(left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, range: Range<Int>,
-                       y out: UnsafeMutablePointer<UInt64>, meta: UnsafeMutablePointer<UInt64>) {
+                       y out: UnsafeMutablePointer<UInt64>, meta: UnsafeMutablePointer<UInt32>) {
         for (j, i) in range.enumerated() {
             let a = Int(left[i]), b = Int(right[i])
             out[j] = y[a]

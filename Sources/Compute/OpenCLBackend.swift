@@ -129,11 +129,11 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
     }
 
     public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
-                   outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError) {
+                   outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) throws(ComputeError) {
         let inUnits = previous.units, outUnits = Parameters.metadataUnits(ofTable: table)
         let slice = min(sliceLimit, max(1, left.count))
         var yIn = [UInt64](repeating: 0, count: slice)
-        var metaIn = [UInt64](repeating: 0, count: slice * 2 * max(1, inUnits))
+        var metaIn = [UInt32](repeating: 0, count: slice * 2 * max(1, inUnits))
         var done = 0
         while done < left.count {
             let count = min(slice, left.count - done)
@@ -143,9 +143,9 @@ public final class OpenCLBackend: ComputeBackend, @unchecked Sendable {
                 }
             }
             let yBuffer = try DeviceBuffer(context: context, bytes: count * 8)
-            let metaBuffer = try DeviceBuffer(context: context, bytes: max(8, count * 2 * inUnits * 8))
+            let metaBuffer = try DeviceBuffer(context: context, bytes: max(8, count * 2 * inUnits * 4))
             let outYBuffer = try DeviceBuffer(context: context, bytes: count * 8)
-            let outMetaBuffer = try DeviceBuffer(context: context, bytes: max(8, count * outUnits * 8))
+            let outMetaBuffer = try DeviceBuffer(context: context, bytes: max(8, count * outUnits * 4))
             try write(Array(yIn[..<count]), to: yBuffer)
             try write(Array(metaIn[..<(count * 2 * inUnits)]), to: metaBuffer)
             try run("fx", items: count, .u32(UInt32(k)), .u32(UInt32(table)), .u32(UInt32(count)),

@@ -22,7 +22,7 @@ struct ForwardPropagation {
             try values.withUnsafeMutableBufferPointer { (xs) throws(ComputeError) in try tableOneEntries(start: 0, y: ys, x: xs) }
         }
         sortByY(&keys, &values)
-        return ForwardTable(table: 1, y: keys, metadata: values.map { UInt64($0) }, left: [], right: [])
+        return ForwardTable(table: 1, y: keys, metadata: values, left: [], right: [])
     }
 
     /// f1 of the x values `start..<start + y.count` into `y`, and those x values into `x`, on all threads.
@@ -57,10 +57,10 @@ struct ForwardPropagation {
 
     /// f and collated metadata of the next table for the matched pairs (`left[i]`, `right[i]`)
     /// of `previous` (positions in it), in pair order.
-    func evaluate(_ previous: ForwardTable, left: [UInt32], right: [UInt32]) throws(ComputeError) -> (y: [UInt64], metadata: [UInt64]) {
+    func evaluate(_ previous: ForwardTable, left: [UInt32], right: [UInt32]) throws(ComputeError) -> (y: [UInt64], metadata: [UInt32]) {
         let table = previous.table + 1
         var ys = [UInt64](uninitializedCount: left.count)
-        var meta = [UInt64](uninitializedCount: left.count * Parameters.metadataUnits(ofTable: table))
+        var meta = [UInt32](uninitializedCount: left.count * Parameters.metadataUnits(ofTable: table))
         try previous.y.withUnsafeBufferPointer { (prevY) throws(ComputeError) in
             try previous.metadata.withUnsafeBufferPointer { (prevMeta) throws(ComputeError) in
                 try left.withUnsafeBufferPointer { (l) throws(ComputeError) in

@@ -7,8 +7,9 @@ struct ForwardTable {
     /// The f outputs (k + 6 bits each): ascending, or ascending by kBC group (`EntrySort.Order`);
     /// in memory, table 7 keeps the order of its matches.
     var y: [UInt64]
-    /// Metadata units, `Parameters.metadataUnits(ofTable: table)` per entry (table 1: x).
-    var metadata: [UInt64]
+    /// Metadata units, `Parameters.metadataUnits(ofTable: table)` per entry (table 1: x), each
+    /// of k ≤ 32 bits in a `UInt32` (`TableColumns`).
+    var metadata: [UInt32]
     /// Positions of each entry's left and right inputs in the previous table (tables 2–7).
     var left: [UInt32]
     var right: [UInt32]
@@ -16,7 +17,7 @@ struct ForwardTable {
     /// Number of entries (kept when y and metadata are released after use).
     let count: Int
 
-    init(table: Int, y: [UInt64], metadata: [UInt64], left: [UInt32], right: [UInt32]) {
+    init(table: Int, y: [UInt64], metadata: [UInt32], left: [UInt32], right: [UInt32]) {
         self.table = table
         self.y = y
         self.metadata = metadata

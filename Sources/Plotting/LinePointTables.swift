@@ -89,7 +89,7 @@ struct LinePointTables {
     /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from
     /// the x values `xs` (table 1) or the `positions` of the previous forward table's kept
     /// entries in their final table; in grouped order (`PairsByLeft`), each with its entry.
-    private static func linePoints(of source: ForwardTable, kept: [UInt32], previousCount: Int, xs: [UInt64], positions: [UInt32],
+    private static func linePoints(of source: ForwardTable, kept: [UInt32], previousCount: Int, xs: [UInt32], positions: [UInt32],
                                    table t: Int, threads: Int) -> (keys: [UInt64], entries: [UInt32]) {
         let pairs = source.left.withUnsafeBufferPointer { l in
             source.right.withUnsafeBufferPointer { r in
@@ -105,7 +105,7 @@ struct LinePointTables {
                             Parallel.forEachSlice(count: out.count, threads: threads) { slice in
                                 for j in slice {
                                     let a = Int(l[j]), b = Int(r[j])
-                                    out[j] = t == 1 ? LinePoint.encode(xs[a], xs[b])
+                                    out[j] = t == 1 ? LinePoint.encode(UInt64(xs[a]), UInt64(xs[b]))
                                                     : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
                                 }
                             }

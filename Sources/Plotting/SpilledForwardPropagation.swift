@@ -43,13 +43,13 @@ struct SpilledForwardPropagation {
         for t in 1...6 {
             let output = try SpilledTable(table: t + 1, k: k, bucketBits: bucketBits, threads: forward.threads, in: directory)
             let pointerFile: SpillFile? = t > 1 ? try SpillFile(in: directory) : nil
-            var carryY = [UInt64](), carryMeta = [UInt64]()
+            var carryY = [UInt64](), carryMeta = [UInt32]()
             var carryPosition = 0
             let units = input.units
             for b in 0..<input.bucketCount {
                 var bucket = try sortedBucket(input, b)
                 if let pointerFile { try appendPointers(of: bucket, to: pointerFile) }
-                else { try bucket.metadata.map { UInt32($0) }.withUnsafeBufferPointer { (x) throws(PlotterError) in try xs.append(x) } }
+                else { try bucket.metadata.withUnsafeBufferPointer { (x) throws(PlotterError) in try xs.append(x) } }
                 // The carried groups, then the bucket; cut after the last complete group.
                 var y = carryY, meta = carryMeta
                 y.append(contentsOf: bucket.y)
@@ -97,7 +97,6 @@ struct SpilledForwardPropagation {
         let chunk = min(n, 1 << 20)
         var ys = [UInt64](repeating: 0, count: chunk)
         var xs = [UInt32](repeating: 0, count: chunk)
-        var meta = [UInt64](repeating: 0, count: chunk)
         for start in stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - start)
             try Plotter.computing { () throws(ComputeError) in
@@ -108,9 +107,8 @@ struct SpilledForwardPropagation {
                     }
                 }
             }
-            for i in 0..<chunk { meta[i] = UInt64(xs[i]) }
             try ys.withUnsafeBufferPointer { (y) throws(PlotterError) in
-                try meta.withUnsafeBufferPointer { (m) throws(PlotterError) in
+                try xs.withUnsafeBufferPointer { (m) throws(PlotterError) in
                     try table.append(y: y, metadata: m, left: UnsafeBufferPointer(start: nil, count: 0),
                                      right: UnsafeBufferPointer(start: nil, count: 0))
                 }
@@ -124,9 +122,7 @@ struct SpilledForwardPropagation {
         // Every y in a bucket has the same top bits: only the ones below them need sorting.
         let lowBits = forward.k + Parameters.extraBits - table.bucketBits
         if table.table == 1 {
-            var x = bucket.metadata.map { UInt32($0) }
-            sortPairs(&bucket.y, &x, keyBits: lowBits, threads: forward.threads)
-            bucket.metadata = x.map { UInt64($0) }
+            sortPairs(&bucket.y, &bucket.metadata, keyBits: lowBits, threads: forward.threads)
         } else {
             // Table 7 stays sorted by y: phase 4 streams it in f7 order.
             EntrySort.sort(&bucket, by: table.table == 7 ? .y : forward.entryOrder, yBits: lowBits, units: table.units,

@@ -42,7 +42,7 @@ final class SpilledTable {
 
     /// Appends entries (y, `units` metadata values each, and back pointers for tables 2–7,
     /// counted from `pointerBase`), each to its bucket, keeping their order within every bucket.
-    func append(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt64>,
+    func append(y: UnsafeBufferPointer<UInt64>, metadata: UnsafeBufferPointer<UInt32>,
                 left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, pointerBase: Int = 0) throws(PlotterError) {
         let n = y.count
         guard n > 0 else { return }
@@ -61,7 +61,7 @@ final class SpilledTable {
                         BitPacking.write(y[i], count: Int(shift), words: record, bitOffset: 0)
                         var at = Int(shift)
                         for u in 0..<units {
-                            BitPacking.write(metadata[i * units + u], count: k, words: record, bitOffset: at)
+                            BitPacking.write(UInt64(metadata[i * units + u]), count: k, words: record, bitOffset: at)
                             at += k
                         }
                         if hasPointers {
@@ -87,7 +87,7 @@ final class SpilledTable {
         let records = try buckets.take(index)
         let n = records.count / words
         var y = [UInt64](uninitializedCount: n)
-        var meta = [UInt64](uninitializedCount: n * units)
+        var meta = [UInt32](uninitializedCount: n * units)
         var left = [UInt32](uninitializedCount: hasPointers ? n : 0)
         var right = [UInt32](uninitializedCount: hasPointers ? n : 0)
         let (words, units, hasPointers, shift, k) = (self.words, self.units, self.hasPointers, self.shift, self.k)
@@ -103,7 +103,7 @@ final class SpilledTable {
                                     y[i] = top | BitPacking.read(words: record, bitOffset: 0, count: Int(shift))
                                     var at = Int(shift)
                                     for u in 0..<units {
-                                        meta[i * units + u] = BitPacking.read(words: record, bitOffset: at, count: k)
+                                        meta[i * units + u] = UInt32(truncatingIfNeeded: BitPacking.read(words: record, bitOffset: at, count: k))
                                         at += k
                                     }
                                     if hasPointers {

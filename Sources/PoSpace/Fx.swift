@@ -136,14 +136,16 @@ extension Fx {
     }
 
     /// f for `count` pairs whose inputs `inputs` reads, eight hash lanes at a time: pair j's y
-    /// goes to `outY[j]` and its collated metadata to `outMeta + j·outMetaStride`.
+    /// goes to `outY[j]` and its collated metadata to `outMeta + j·outMetaStride`, one `Unit` a
+    /// unit (`UInt32` holds a unit while k ≤ 32, as in every plot the plotter makes).
     ///
     /// Every field of the hash input sits at the same bit offset in every lane, so the input
     /// words are built with whole-vector shifts, never bit by bit per pair.
     @inlinable
-    public func evaluateLanes<Inputs: FxPairInputs>(count: Int, inputs: Inputs,
-                                                    outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<UInt64>,
-                                                    outMetaStride: Int) {
+    public func evaluateLanes<Inputs: FxPairInputs, Unit: FixedWidthInteger & UnsignedInteger>(
+        count: Int, inputs: Inputs, outY: UnsafeMutablePointer<UInt64>, outMeta: UnsafeMutablePointer<Unit>, outMetaStride: Int
+    ) {
+        precondition(k <= Unit.bitWidth, "\(Unit.self) cannot hold a \(k)-bit metadata unit")
         typealias Lanes = BLAKE3.Lanes
         typealias Wide = SIMD8<UInt64>
         let yBits = k + Parameters.extraBits
@@ -210,14 +212,14 @@ extension Fx {
                         for lane in 0..<n {
                             let out = outMeta + (start + lane) * outMetaStride
                             for u in 0..<inUnits {
-                                out[u] = inputs.left(start + lane, u)
-                                out[inUnits + u] = inputs.right(start + lane, u)
+                                out[u] = Unit(truncatingIfNeeded: inputs.left(start + lane, u))
+                                out[inUnits + u] = Unit(truncatingIfNeeded: inputs.right(start + lane, u))
                             }
                         }
                     } else {
                         for u in 0..<outUnits {
                             let unit = take(bits: k, at: yBits + u * k, stream)
-                            for lane in 0..<n { outMeta[(start + lane) * outMetaStride + u] = unit[lane] }
+                            for lane in 0..<n { outMeta[(start + lane) * outMetaStride + u] = Unit(truncatingIfNeeded: unit[lane]) }
                         }
                     }
                     start += n
@@ -262,16 +264,16 @@ public struct StridedPairs: FxPairInputs {
 }
 
 /// Matched pairs of a table read in place: pair j joins entries `left[j]` and `right[j]` of a
-/// table with `units` metadata values an entry.
-public struct IndexedPairs: FxPairInputs {
+/// table with `units` metadata values an entry, each stored as one `Unit`.
+public struct IndexedPairs<Unit: FixedWidthInteger & UnsignedInteger>: FxPairInputs {
     @usableFromInline let yValues: UnsafePointer<UInt64>
-    @usableFromInline let metadata: UnsafePointer<UInt64>
+    @usableFromInline let metadata: UnsafePointer<Unit>
     @usableFromInline let units: Int
     @usableFromInline let leftIndex: UnsafePointer<UInt32>
     @usableFromInline let rightIndex: UnsafePointer<UInt32>
 
     @inlinable
-    public init(y: UnsafePointer<UInt64>, metadata: UnsafePointer<UInt64>, units: Int,
+    public init(y: UnsafePointer<UInt64>, metadata: UnsafePointer<Unit>, units: Int,
                 left: UnsafePointer<UInt32>, right: UnsafePointer<UInt32>) {
         yValues = y
         self.metadata = metadata
@@ -281,6 +283,6 @@ public struct IndexedPairs: FxPairInputs {
     }
 
     @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[Int(leftIndex[j])] }
-    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { metadata[Int(leftIndex[j]) * units + unit] }
-    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { metadata[Int(rightIndex[j]) * units + unit] }
+    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(leftIndex[j]) * units + unit]) }
+    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(rightIndex[j]) * units + unit]) }
 }

@@ -41,7 +41,7 @@ import Testing
             cpu.f1(k: k, plotID: plotID, start: start, into: ys)
         }
         func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
-                outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt64>) throws(ComputeError) {
+                outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) throws(ComputeError) {
             guard table < 4 else { throw ComputeError("OpenCL clEnqueueNDRangeKernel(fx) failed: out of resources (-5)") }
             cpu.fx(k: k, table: table, previous: previous, left: left, right: right, outY: outY, outMeta: outMeta)
         }

@@ -61,4 +61,47 @@ import TestRandom
             #expect(Array(outMeta[(4 * j)..<(4 * j + outUnits)]) == expected.metadata.units, "pair \(j)")
         }
     }
+
+    /// The plotter's form: inputs read in place through back pointers, and metadata units
+    /// stored as `UInt32`, which holds them up to the largest k it plots (32).
+    @Test(arguments: [18, 25, 32], 2...7)
+    func fxLanesOnThirtyTwoBitUnitsMatchScalar(k: Int, table: Int) {
+        var rng = SplitMix64(seed: UInt64(k * 100 + table))
+        let mask = (UInt64(1) << UInt64(k)) - 1
+        let entries = 40, count = 21
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
+        var ys = (0..<entries).map { _ in rng.next() & ((mask << 6) | 63) }
+        ys[0] = (mask << 6) | 63
+        var meta = (0..<(entries * inUnits)).map { _ in UInt32(truncatingIfNeeded: rng.next() & mask) }
+        for u in 0..<inUnits { meta[u] = UInt32(truncatingIfNeeded: mask) }
+        var left = (0..<count).map { _ in UInt32(rng.next() % UInt64(entries)) }
+        let right = (0..<count).map { _ in UInt32(rng.next() % UInt64(entries)) }
+        left[0] = 0
+        let fx = Fx(k: k, table: table)
+        var outY = [UInt64](repeating: 0, count: count), outMeta = [UInt32](repeating: 0, count: count * max(1, outUnits))
+        ys.withUnsafeBufferPointer { y in
+            meta.withUnsafeBufferPointer { m in
+                left.withUnsafeBufferPointer { l in
+                    right.withUnsafeBufferPointer { r in
+                        outY.withUnsafeMutableBufferPointer { oy in
+                            outMeta.withUnsafeMutableBufferPointer { om in
+                                let pairs = IndexedPairs(y: y.baseAddress!, metadata: m.baseAddress!, units: inUnits,
+                                                         left: l.baseAddress!, right: r.baseAddress!)
+                                fx.evaluateLanes(count: count, inputs: pairs, outY: oy.baseAddress!, outMeta: om.baseAddress!,
+                                                 outMetaStride: outUnits)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        func units(_ entry: UInt32) -> Metadata {
+            Metadata(units: (0..<inUnits).map { UInt64(meta[Int(entry) * inUnits + $0]) })
+        }
+        for j in 0..<count {
+            let expected = fx(y: ys[Int(left[j])], left: units(left[j]), right: units(right[j]))
+            #expect(outY[j] == expected.y, "pair \(j)")
+            #expect(outMeta[(outUnits * j)..<(outUnits * j + outUnits)].map { UInt64($0) } == expected.metadata.units, "pair \(j)")
+        }
+    }
 }
