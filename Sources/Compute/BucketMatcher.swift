@@ -11,7 +11,10 @@ import PoSpace
 /// with vector arithmetic alone, instead of 64 dependent table probes. Matches are rare (one per
 /// left entry on average), so branching on them would mispredict about once per entry and throw
 /// away the vector work queued behind the branch: the windows of a run of left entries are first
-/// tested without a branch, keeping the hit lanes, and only then are the hits read out.
+/// tested without a branch, keeping the hit lanes and listing the vectors that have any, and only
+/// then are the listed vectors read out, one loop over the run's list. (Walking each left entry's
+/// hit vectors instead mispredicted the end of that walk about once an entry: reading out took
+/// as long as testing.)
 struct BucketMatcher {
     /// Sixteen right entries at a time: rows, columns and `2m + parity` fit in 16 bits.
     typealias Lanes = SIMD16<UInt16>
@@ -71,28 +74,32 @@ struct BucketMatcher {
 
         @inline(__always)
         func fill(y: UnsafePointer<UInt64>, bucket r: Bucket, parity: UInt16) {
-            let base = r.id * Parameters.kBC, first = r.range.lowerBound
+            let base = r.id &* Parameters.kBC, first = r.range.lowerBound
             for b in 0...windowRows { start[b] = 0 }
-            for p in r.range {
-                let b = Int((y[p] - base) / kC)
-                start[b + 1] &+= 1
-                if b < 64 { start[b + kB + 1] &+= 1 }
+            for p in r.range { start[Int((y[p] &- base) / kC) &+ 1] &+= 1 }
+            var total: UInt16 = 0
+            for b in 0..<kB {
+                total &+= start[b &+ 1]
+                start[b &+ 1] = total
             }
-            for b in 0..<windowRows { start[b + 1] &+= start[b] }
+            // The repeated rows hold as many entries as rows 0..<64.
+            for b in kB..<windowRows { start[b &+ 1] = start[b] &+ start[b &- kB &+ 1] &- start[b &- kB] }
             // `start` holds each row's first entry; filling advances it to the row's end...
             for p in r.range {
-                let slot = y[p] - base
-                let b = Int(slot / kC), c = UInt16(truncatingIfNeeded: slot % kC), e = UInt16(truncatingIfNeeded: p - first)
-                var at = Int(start[b])
+                let slot = y[p] &- base
+                let b = Int(slot / kC), c = UInt16(truncatingIfNeeded: slot % kC), e = UInt16(truncatingIfNeeded: p &- first)
+                let at = Int(start[b])
                 start[b] &+= 1
-                row[at] = UInt16(truncatingIfNeeded: 2 * b) | parity; column[at] = c; entry[at] = e
-                guard b < 64 else { continue }
-                at = Int(start[b + kB])
-                start[b + kB] &+= 1
-                row[at] = UInt16(truncatingIfNeeded: 2 * (b + kB)) | parity; column[at] = c; entry[at] = e
+                row[at] = UInt16(truncatingIfNeeded: 2 &* b) | parity; column[at] = c; entry[at] = e
             }
-            // ...so one row further on, it holds the starts again.
-            for b in stride(from: windowRows, to: 0, by: -1) { start[b] = start[b - 1] }
+            // ...then rows 0..<64 are copied after the last row, numbered on from kB.
+            let repeated = Int(start[63]), copy = Int(start[kB &- 1])
+            let renumber = UInt16(2 * kB)
+            for i in 0..<repeated {
+                row[copy &+ i] = row[i] &+ renumber; column[copy &+ i] = column[i]; entry[copy &+ i] = entry[i]
+            }
+            // Rows 0..<kB were advanced to their ends: one row further on, they hold the starts again.
+            for b in stride(from: kB &- 1, to: 0, by: -1) { start[b] = start[b &- 1] }
             start[0] = 0
             // Padding after the last entry: a column no target equals.
             let end = Int(start[windowRows])
@@ -107,63 +114,76 @@ struct BucketMatcher {
         let lBase = l.id * Parameters.kBC, rFirst = r.range.lowerBound
         let low7 = Lanes(repeating: 127), kCLanes = Lanes(repeating: UInt16(kC))
         let rows = UnsafeRawPointer(layout.row), columns = UnsafeRawPointer(layout.column)
-        withUnsafeTemporaryAllocation(of: (vectors: UInt64, first: Int, from: Int, to: Int).self, capacity: run) { windowBuffer in
-            let windows = windowBuffer.baseAddress!
-            var runStart = l.range.lowerBound
-            while runStart < l.range.upperBound {
-                let runEnd = min(runStart + run, l.range.upperBound)
-                // Test: each window's hit lanes (1 or 0) are kept, with a bit per vector that has any.
-                var stored = 0
-                for p in runStart..<runEnd {
-                    let slot = y[p] - lBase
-                    let b = Int(slot / kC)
-                    let twiceB = Lanes(repeating: UInt16(truncatingIfNeeded: 2 * b))
-                    let c = Lanes(repeating: UInt16(truncatingIfNeeded: slot % kC))
-                    let from = Int(layout.start[b]), to = Int(layout.start[b + 64])
-                    var at = from, v = 0
-                    var vectors: UInt64 = 0
-                    while at < to {
-                        // t = 2m + parity < 128; (t² + c) mod 127 by folding, as 128 ≡ 1 (mod 127).
-                        let t = rows.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self) &- twiceB
-                        let x = t &* t &+ c
-                        let folded = (x & low7) &+ (x &>> 7)
-                        let reduced = folded &- kCLanes
-                        // min(folded, reduced), written so that it compiles to one instruction.
-                        let target = reduced.replacing(with: folded, where: folded .< reduced)
-                        let hit = Lanes(repeating: 0).replacing(with: 1, where: target .== columns.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self))
-                        hits[stored + v] = hit
-                        // `any(_:)` is a call the compiler does not inline: OR the four words.
-                        let words = unsafeBitCast(hit, to: SIMD4<UInt64>.self)
-                        vectors |= ((words[0] | words[1] | words[2] | words[3]) != 0 ? 1 : 0) &<< UInt64(v)
-                        v += 1
-                        at += Lanes.scalarCount
+        withUnsafeTemporaryAllocation(of: (from: Int32, to: Int32).self, capacity: run) { windowBuffer in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * 64) { listBuffer in
+                let windows = windowBuffer.baseAddress!, list = listBuffer.baseAddress!
+                var runStart = l.range.lowerBound
+                while runStart < l.range.upperBound {
+                    let runEnd = min(runStart + run, l.range.upperBound)
+                    // Test: every vector's hit lanes (1 or 0) are kept, and the vectors with any are listed
+                    // (left entry of the run, and the vector's place in `hits`) without a branch.
+                    var stored = 0, listed = 0
+                    for p in runStart..<runEnd {
+                        let slot = y[p] &- lBase
+                        let b = Int(slot / kC)
+                        let twiceB = Lanes(repeating: UInt16(truncatingIfNeeded: 2 &* b))
+                        let c = Lanes(repeating: UInt16(truncatingIfNeeded: slot % kC))
+                        let from = Int(layout.start[b]), to = Int(layout.start[b &+ 64])
+                        let tag = UInt32(truncatingIfNeeded: p &- runStart) << 16
+                        // Where the window's first vector's entries are, less its place in `hits` (as vectors).
+                        let shifted = from &- stored &* Lanes.scalarCount
+                        var at = from
+                        while at < to {
+                            // t = 2m + parity < 128; (t² + c) mod 127 by folding, as 128 ≡ 1 (mod 127).
+                            let t = rows.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self) &- twiceB
+                            let x = t &* t &+ c
+                            let folded = (x & low7) &+ (x &>> 7)
+                            let reduced = folded &- kCLanes
+                            // min(folded, reduced), written so that it compiles to one instruction.
+                            let target = reduced.replacing(with: folded, where: folded .< reduced)
+                            let column = columns.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self)
+                            let hit = Lanes(repeating: 0).replacing(with: 1, where: target .== column)
+                            hits[stored] = hit
+                            // `any(_:)` is a call the compiler does not inline: OR the four words.
+                            let words = unsafeBitCast(hit, to: SIMD4<UInt64>.self)
+                            list[listed] = tag | UInt32(truncatingIfNeeded: stored)
+                            listed &+= (words[0] | words[1] | words[2] | words[3]) != 0 ? 1 : 0
+                            stored &+= 1
+                            at &+= Lanes.scalarCount
+                        }
+                        windows[p &- runStart] = (Int32(truncatingIfNeeded: shifted), Int32(truncatingIfNeeded: to))
                     }
-                    windows[p - runStart] = (vectors, stored, from, to)
-                    stored += v
-                }
-                // Read out: vectors with hits in window order, lanes in order (m, then position).
-                for p in runStart..<runEnd {
-                    let window = windows[p - runStart]
-                    var vectors = window.vectors
-                    while vectors != 0 {
-                        let v = vectors.trailingZeroBitCount
-                        vectors &= vectors &- 1
-                        let words = unsafeBitCast(hits[window.first + v], to: SIMD4<UInt64>.self)
+                    // Read out the listed vectors in order: left entry, then window order, then lane, which
+                    // is the order of left position, m, then right position. A vector holds one hit, seldom two.
+                    pairs.reserve(listed &* Lanes.scalarCount)
+                    for i in 0..<listed {
+                        let item = list[i]
+                        let q = Int(item >> 16), h = Int(item & 0xffff)
+                        let window = windows[q]
+                        let words = unsafeBitCast(hits[h], to: SIMD4<UInt64>.self)
                         // Gather each word's four 0/1 lanes into four bits, then the words into 16.
                         let gather: UInt64 = 0x0001_0002_0004_0008
                         var lanes = (words[0] &* gather) &>> 48 | ((words[1] &* gather) &>> 48) &<< 4
                             | ((words[2] &* gather) &>> 48) &<< 8 | ((words[3] &* gather) &>> 48) &<< 12
-                        let at = window.from + v * Lanes.scalarCount
+                        // `window.from` holds the window's first entry less its first vector's place in `hits`.
+                        let at = Int(window.from) &+ h &* Lanes.scalarCount
                         // The last vector may run past the window.
-                        lanes &= (1 &<< UInt64(min(Lanes.scalarCount, window.to - at))) &- 1
+                        lanes &= (1 &<< UInt64(min(Lanes.scalarCount, Int(window.to) &- at))) &- 1
+                        let left = UInt32(truncatingIfNeeded: runStart &+ q)
+                        @inline(__always) func right(_ lane: Int) -> UInt32 {
+                            UInt32(truncatingIfNeeded: rFirst &+ Int(layout.entry[at &+ lane]))
+                        }
+                        // The first hit is written whether there is one or not (a false hit past the
+                        // window's end leaves none), the rest in a loop that is seldom entered.
+                        pairs.appendReserved(left, right(lanes.trailingZeroBitCount & 15), if: lanes != 0)
+                        lanes &= lanes &- 1
                         while lanes != 0 {
-                            let lane = lanes.trailingZeroBitCount
+                            pairs.appendReserved(left, right(lanes.trailingZeroBitCount), if: true)
                             lanes &= lanes &- 1
-                            pairs.append(UInt32(p), UInt32(rFirst + Int(layout.entry[at + lane])))
                         }
                     }
+                    runStart = runEnd
                 }
-                runStart = runEnd
             }
         }
     }

@@ -27,6 +27,20 @@ struct MatchPairs: ~Copyable {
         count += 1
     }
 
+    /// Makes room for `extra` more pairs, for `appendReserved`.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        while count + extra > capacity { grow() }
+    }
+
+    /// Writes the pair after the last and keeps it if `keep`: no branch. Needs room `reserve`d.
+    @inline(__always)
+    mutating func appendReserved(_ l: UInt32, _ r: UInt32, if keep: Bool) {
+        left[count] = l
+        right[count] = r
+        count &+= keep ? 1 : 0
+    }
+
     private mutating func grow() {
         let bigger = capacity * 2
         let newLeft = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
