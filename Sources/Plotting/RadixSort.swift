@@ -71,6 +71,12 @@ enum RadixSort {
     /// for `sortByBuckets`, or one of its buckets.
     private static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
 
+    /// `spreadAndInsert` spreads into at most 2^15 slots (128 KiB of counters) and
+    /// `sortByBuckets` makes buckets of about 2^15 elements (384 KiB with their values), which
+    /// fit L2 with their copies. Against 2^12 (4096 buckets, the scatter's write streams past
+    /// the TLB), line points of 2^24 entries sorted 20 % faster, uniform keys 25 %.
+    static let spreadBitsLimit = 15
+
     /// A slot of `spreadAndInsert` up to this size is insertion-sorted; a larger one (keys that
     /// crowd together) is radix-sorted on the remaining bits.
     static let insertionLimit = 32
@@ -85,7 +91,7 @@ enum RadixSort {
                                         scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
                                         keyBits: Int, leavingResultInScratch: Bool = false) {
         let n = keys.count
-        let spreadBits = min(keyBits, 12, 64 - UInt64(n).leadingZeroBitCount)
+        let spreadBits = min(keyBits, spreadBitsLimit, 64 - UInt64(n).leadingZeroBitCount)
         let shift = UInt64(keyBits - spreadBits)
         let slots = 1 << spreadBits
         let slotMask = UInt64(slots - 1)
@@ -161,7 +167,7 @@ enum RadixSort {
                                       scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
                                       keyBits: Int, threads: Int) {
         let n = keys.count
-        let bucketBits = min(keyBits - digitBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - 12))
+        let bucketBits = min(keyBits - digitBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - spreadBitsLimit))
         let shift = UInt64(keyBits - bucketBits)
         let buckets = 1 << bucketBits
         let mask = UInt64(buckets - 1)

@@ -54,4 +54,26 @@ import Testing
         #expect(keys == expected.map(\.0))
         #expect(values == expected.map(\.1))
     }
+
+    /// Line points crowd into the low buckets (a key below 2^(2v) needs both positions below
+    /// 2^v): the first buckets of a large sort overflow the spread and take the LSD sort, the
+    /// last hold few keys. Sorted either way.
+    @Test func linePointsOverfillingTheFirstBucketsSort() {
+        var state: UInt64 = 5
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        let positions: UInt64 = 1_500_000
+        var keys = (0..<1_200_000).map { _ in
+            let x = 2 + next() % (positions - 2)
+            return x * (x - 1) / 2 + next() % x
+        }
+        var values = (0..<keys.count).map { UInt32($0) }
+        let keyBits = 64 - (positions * positions / 2).leadingZeroBitCount
+        let expected = zip(keys, values).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        sortPairs(&keys, &values, keyBits: keyBits, threads: 2)
+        #expect(keys == expected.map(\.0))
+        #expect(values == expected.map(\.1))
+    }
 }
