@@ -207,7 +207,11 @@ extension Fx {
                             | Wide(truncatingIfNeeded: byteSwapped(digest[2 * i + 1]))
                     }
                     let newY = stream[0] &>> UInt64(64 - yBits)
-                    for lane in 0..<n { outY[start + lane] = newY[lane] }
+                    if n == 8 {
+                        UnsafeMutableRawPointer(outY + start).storeBytes(of: newY, as: Wide.self)
+                    } else {
+                        for lane in 0..<n { outY[start + lane] = newY[lane] }
+                    }
                     if table <= 3 {
                         for lane in 0..<n {
                             let out = outMeta + (start + lane) * outMetaStride
@@ -283,6 +287,7 @@ public struct IndexedPairs<Unit: FixedWidthInteger & UnsignedInteger>: FxPairInp
     }
 
     @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[Int(leftIndex[j])] }
-    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(leftIndex[j]) * units + unit]) }
-    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(rightIndex[j]) * units + unit]) }
+    // Wrapping arithmetic: an entry's place fits an Int, and overflow checks would fill the gathers.
+    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(leftIndex[j]) &* units &+ unit]) }
+    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(rightIndex[j]) &* units &+ unit]) }
 }
