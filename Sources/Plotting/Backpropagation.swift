@@ -13,11 +13,19 @@ enum Backpropagation {
             let n = tables[t].left.count
             let workers = max(1, min(threads, n / 65_536 + 1))
             var marks = (0..<workers).map { _ in EntryBits(count: tables[t - 1].count, set: false) }
-            marks.withUnsafeMutableBufferPointer { marks in
-                Parallel.forEachSlice(count: workers, threads: workers) { ws in
-                    for w in ws {
-                        let range = (w * n / workers)..<((w + 1) * n / workers)
-                        mark(left: tables[t].left, right: tables[t].right, range: range, kept: used[t], in: &marks[w])
+            tables[t].left.withUnsafeBufferPointer { left in
+                tables[t].right.withUnsafeBufferPointer { right in
+                    used[t].withUnsafeWords { kept in
+                        marks.withUnsafeMutableBufferPointer { marks in
+                            Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                                for w in ws {
+                                    let range = (w * n / workers)..<((w + 1) * n / workers)
+                                    marks[w].withUnsafeMutableWords { below in
+                                        mark(left: left, right: right, range: range, kept: kept, in: below)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -51,11 +59,15 @@ enum Backpropagation {
         return used
     }
 
-    /// Marks both inputs of every kept entry in `range`.
-    private static func mark(left: [UInt32], right: [UInt32], range: Range<Int>, kept: EntryBits, in below: inout EntryBits) {
-        for i in range where kept[i] {
-            below.insert(Int(left[i]))
-            below.insert(Int(right[i]))
+    /// Marks both inputs of every kept entry in `range`: every entry ORs its kept bit into its
+    /// inputs' bits, as a branch on it would mispredict for about one entry in five.
+    private static func mark(left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>, range: Range<Int>,
+                             kept: UnsafeBufferPointer<UInt64>, in below: UnsafeMutableBufferPointer<UInt64>) {
+        for i in range {
+            let bit = kept[i >> 6] >> UInt64(i & 63) & 1
+            let a = Int(left[i]), b = Int(right[i])
+            below[a >> 6] |= bit << UInt64(a & 63)
+            below[b >> 6] |= bit << UInt64(b & 63)
         }
     }
 }

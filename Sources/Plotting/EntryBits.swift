@@ -14,6 +14,14 @@ struct EntryBits {
 
     mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
 
+    /// The bits as words (bit i is bit i % 64 of word i / 64), for hot loops.
+    func withUnsafeWords<R>(_ body: (UnsafeBufferPointer<UInt64>) -> R) -> R { words.withUnsafeBufferPointer(body) }
+
+    /// The bits as mutable words, for hot loops.
+    mutating func withUnsafeMutableWords<R>(_ body: (UnsafeMutableBufferPointer<UInt64>) -> R) -> R {
+        words.withUnsafeMutableBufferPointer { body($0) }
+    }
+
     /// Sets every bit set in `other`, which has the same count, on `threads` threads.
     mutating func formUnion(_ other: EntryBits, threads: Int) {
         precondition(other.count == count)
