@@ -1,7 +1,7 @@
 /// The matches of a run of buckets, as (left, right) positions, in a buffer that grows by
-/// doubling: appending inside the matcher's innermost loop costs a store and a compare, with
-/// none of an array's uniqueness checks. Owns its memory: call `take()` once to copy the
-/// pairs out and free it.
+/// doubling: the matcher reserves room for a run's possible hits, then appends each without
+/// a branch or any of an array's uniqueness checks. Owns its memory: call `take()` once to
+/// copy the pairs out and free it.
 struct MatchPairs: ~Copyable {
     private var left: UnsafeMutablePointer<UInt32>
     private var right: UnsafeMutablePointer<UInt32>
@@ -17,14 +17,6 @@ struct MatchPairs: ~Copyable {
     deinit {
         left.deallocate()
         right.deallocate()
-    }
-
-    @inline(__always)
-    mutating func append(_ l: UInt32, _ r: UInt32) {
-        if count == capacity { grow() }
-        left[count] = l
-        right[count] = r
-        count += 1
     }
 
     /// Makes room for `extra` more pairs, for `appendReserved`.

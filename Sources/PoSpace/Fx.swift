@@ -208,6 +208,7 @@ extension Fx {
                     }
                     let newY = stream[0] &>> UInt64(64 - yBits)
                     if n == 8 {
+                        // A full batch: one vector store, not eight lane extractions.
                         UnsafeMutableRawPointer(outY + start).storeBytes(of: newY, as: Wide.self)
                     } else {
                         for lane in 0..<n { outY[start + lane] = newY[lane] }
