@@ -28,7 +28,8 @@ import Testing
 
     @Test func openCLSpillingPlotIsByteIdentical() throws {
         let gpu = try Self.openCL()
-        let limit = SpillTests.limit(k: 18, bucketBits: 4)
+        let limit = SpillTests.limit(k: 18, bucketBits: 6)
+        #expect(SpillPlan(k: 18, memoryLimit: limit) == .spill(bucketBits: 6))
         #expect(try Self.plot(k: 18, backend: gpu, memoryLimit: limit) == Self.plot(k: 18, backend: CPUBackend(threads: 1)))
     }
 
@@ -48,7 +49,7 @@ import Testing
         func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) { cpu.matches(y: y) }
     }
 
-    @Test(arguments: [Int.max, SpillTests.limit(k: 18, bucketBits: 4)])
+    @Test(arguments: [Int.max, SpillTests.limit(k: 18, bucketBits: 6)])
     func aDeviceErrorStopsThePlotAndLeavesNoFile(memoryLimit: Int) throws {
         let dir = try PlotFileTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

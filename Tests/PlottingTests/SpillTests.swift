@@ -28,16 +28,20 @@ import Testing
         for bits in 3...SpillPlan.maxBucketBits(k: 20) {
             #expect(SpillPlan(k: 20, memoryLimit: Self.limit(k: 20, bucketBits: bits)) == .spill(bucketBits: bits))
         }
+        // At k = 18, up to 32 buckets take more memory than the whole plot does.
+        #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 5)) == .inMemory)
+        #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 6)) == .spill(bucketBits: 6))
         // Phase 3 keeps a whole position map in memory where half the room left allows it; the
-        // byte-identity tests below run with 1, 2 and 8 windows.
+        // byte-identity tests below run with 1 (k = 20), 2, 4 and 8 windows (k = 18).
         #expect(SpillPlan.mapRanges(k: 24, bucketBits: 6, memoryLimit: 512 << 20) == 1)
         #expect(SpillPlan.mapRanges(k: 24, bucketBits: 8, memoryLimit: 256 << 20) == 8)
-        #expect([5, 6, 8].map { SpillPlan.mapRanges(k: 18, bucketBits: $0, memoryLimit: Self.limit(k: 18, bucketBits: $0)) } == [1, 2, 8])
+        #expect(SpillPlan.mapRanges(k: 20, bucketBits: 5, memoryLimit: Self.limit(k: 20, bucketBits: 5)) == 1)
+        #expect([6, 7, 8].map { SpillPlan.mapRanges(k: 18, bucketBits: $0, memoryLimit: Self.limit(k: 18, bucketBits: $0)) } == [2, 4, 8])
         #expect(SpillPlan(k: 20, memoryLimit: SpillPlan.minimumBytes(k: 20)) != nil)
         #expect(SpillPlan(k: 20, memoryLimit: SpillPlan.minimumBytes(k: 20) - 1) == nil)
     }
 
-    @Test(arguments: [(5, 2), (6, 1), (8, 2)])
+    @Test(arguments: [(6, 1), (7, 2), (8, 2)])
     func spilledPlotIsByteIdenticalAtK18(bucketBits: Int, threads: Int) throws {
         let temporary = try PlotFileTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: temporary) }
@@ -77,7 +81,7 @@ import Testing
         let missing = dir.appendingPathComponent("no-such-folder")
         #expect {
             try Plotter.create(PlotRequest(k: 18, plotID: PlotFileTests.plotID, memo: [], outputDirectory: dir, threads: 1,
-                                           memoryLimit: Self.limit(k: 18, bucketBits: 5), temporaryDirectory: missing))
+                                           memoryLimit: Self.limit(k: 18, bucketBits: 6), temporaryDirectory: missing))
         } throws: { error in
             guard case .temporaryStorage(let path, _, ENOENT) = error as? PlotterError else { return false }
             return path == missing.path && "\(error)".contains("No such file or directory")
