@@ -96,17 +96,18 @@ struct LinePointTables {
                 PairsByLeft(kept, left: l, right: r, previousCount: previousCount, threads: threads)
             }
         }
-        var keys = [UInt64](uninitializedCount: kept.count)
+        var keys = [UInt64](uninitializedCount: kept.count), entries = [UInt32](uninitializedCount: kept.count)
         keys.withUnsafeMutableBufferPointer { out in
-            pairs.left.withUnsafeBufferPointer { l in
-                pairs.right.withUnsafeBufferPointer { r in
+            entries.withUnsafeMutableBufferPointer { entries in
+                pairs.records.withUnsafeBufferPointer { records in
                     xs.withUnsafeBufferPointer { xs in
                         positions.withUnsafeBufferPointer { pos in
                             Parallel.forEachSlice(count: out.count, threads: threads) { slice in
                                 for j in slice {
-                                    let a = Int(l[j]), b = Int(r[j])
+                                    let a = Int(records[3 * j]), b = Int(records[3 * j + 1])
                                     out[j] = t == 1 ? LinePoint.encode(UInt64(xs[a]), UInt64(xs[b]))
                                                     : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
+                                    entries[j] = records[3 * j + 2]
                                 }
                             }
                         }
@@ -114,7 +115,7 @@ struct LinePointTables {
                 }
             }
         }
-        return (keys, pairs.entries)
+        return (keys, entries)
     }
 }
 

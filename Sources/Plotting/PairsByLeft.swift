@@ -7,11 +7,13 @@ import PoSpace
 ///
 /// Phase 3 may compute line points in this order because it sorts them afterwards and no two
 /// are equal: distinct pairs of distinct inputs give distinct line points.
+///
+/// The entries are stored as records (left, right, entry), one write stream a group for the
+/// regrouping scatter instead of three.
 struct PairsByLeft {
-    /// Each entry's index in its forward table.
-    var entries: [UInt32]
-    var left: [UInt32]
-    var right: [UInt32]
+    /// Record j: `records[3j]` the left pointer, `records[3j + 1]` the right one,
+    /// `records[3j + 2]` the entry's index in its forward table.
+    var records: [UInt32]
 
     /// Groups the entries `order` of a table whose pointers are `left`/`right`, into a previous
     /// table of `previousCount` entries.
@@ -23,43 +25,36 @@ struct PairsByLeft {
         let groups = (max(1, previousCount) - 1) >> Int(shift) + 1
         let workers = max(1, min(threads, n / 65_536 + 1))
         let chunk = (n + workers - 1) / workers
-        var entries = [UInt32](uninitializedCount: n)
-        var lefts = [UInt32](uninitializedCount: n), rights = [UInt32](uninitializedCount: n)
+        var records = [UInt32](uninitializedCount: 3 * n)
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * groups)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
         order.withUnsafeBufferPointer { o in
-            entries.withUnsafeMutableBufferPointer { e in
-                lefts.withUnsafeMutableBufferPointer { l in
-                    rights.withUnsafeMutableBufferPointer { r in
-                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
-                            for w in ws {
-                                let c = cursors.baseAddress! + w * groups
-                                for j in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(left[Int(o[j])] >> shift)] += 1 }
-                            }
-                        }
-                        _ = RadixSort.scatterOffsets(cursors, workers: workers, buckets: groups)
-                        Parallel.forEachSlice(count: workers, threads: workers) { ws in
-                            for w in ws {
-                                let c = cursors.baseAddress! + w * groups
-                                for j in (w * chunk)..<min(n, (w + 1) * chunk) {
-                                    let i = Int(o[j])
-                                    let a = left[i]
-                                    let g = Int(a >> shift)
-                                    let at = c[g]
-                                    c[g] = at + 1
-                                    e[at] = UInt32(i)
-                                    l[at] = a
-                                    r[at] = right[i]
-                                }
-                            }
+            records.withUnsafeMutableBufferPointer { out in
+                Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                    for w in ws {
+                        let c = cursors.baseAddress! + w * groups
+                        for j in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(left[Int(o[j])] >> shift)] += 1 }
+                    }
+                }
+                _ = RadixSort.scatterOffsets(cursors, workers: workers, buckets: groups)
+                Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                    for w in ws {
+                        let c = cursors.baseAddress! + w * groups
+                        for j in (w * chunk)..<min(n, (w + 1) * chunk) {
+                            let i = Int(o[j])
+                            let a = left[i]
+                            let g = Int(a >> shift)
+                            let at = c[g]
+                            c[g] = at + 1
+                            out[3 * at] = a
+                            out[3 * at + 1] = right[i]
+                            out[3 * at + 2] = UInt32(i)
                         }
                     }
                 }
             }
         }
-        self.entries = entries
-        self.left = lefts
-        self.right = rights
+        self.records = records
     }
 }
