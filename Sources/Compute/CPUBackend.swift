@@ -47,6 +47,37 @@ public struct CPUBackend: ComputeBackend {
         }
     }
 
+    public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+                   blockSize: Int, threads _: Int,
+                   consume: (_ block: Int, _ pairs: Range<Int>, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>) -> Void) {
+        let n = left.count
+        let outUnits = Parameters.metadataUnits(ofTable: table)
+        let fx = Fx(k: k, table: table)
+        // A run's results stay in L1 until they are consumed: writing every table's y and
+        // metadata out to memory and reading them back cost about 70 ms a table at k = 24.
+        let run = 1024
+        let spare = [UInt32](repeating: 0, count: 4)
+        spare.withUnsafeBufferPointer { spare in
+            let metaIn = previous.metadata.baseAddress ?? spare.baseAddress!
+            Parallel.forEachChunk(count: (n + blockSize - 1) / blockSize, chunk: 1, threads: self.threads) { blocks in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: run) { ys in
+                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * max(1, outUnits)) { meta in
+                        for block in blocks {
+                            for start in stride(from: block * blockSize, to: min(n, (block + 1) * blockSize), by: run) {
+                                let count = min(run, n - start, (block + 1) * blockSize - start)
+                                let pairs = IndexedPairs(y: previous.y.baseAddress!, metadata: metaIn, units: previous.units,
+                                                         left: left.baseAddress! + start, right: right.baseAddress! + start)
+                                fx.evaluateLanes(count: count, inputs: pairs, outY: ys.baseAddress!, outMeta: meta.baseAddress!,
+                                                 outMetaStride: outUnits)
+                                consume(block, start..<(start + count), ys.baseAddress!, meta.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {
         let buckets = Bucket.split(y)
         // Parts are taken one at a time: a thread slowed down leaves the others at most one part to wait for.

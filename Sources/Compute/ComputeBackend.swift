@@ -17,6 +17,16 @@ public protocol ComputeBackend: Sendable {
     func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
             outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) throws(ComputeError)
 
+    /// `fx` handed over in blocks instead of written to whole columns: the pairs are split into
+    /// blocks of `blockSize` (the last one shorter), and `consume(block, pairs, y, metadata)` gets
+    /// each block's results in order, in runs of consecutive pairs, all on one thread (y of pair
+    /// `pairs.lowerBound + j` at `y[j]`, its units from `metadata + j · units`). Blocks may be
+    /// consumed concurrently, on up to `threads` threads (the CPU backend uses its own).
+    func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+            blockSize: Int, threads: Int,
+            consume: (_ block: Int, _ pairs: Range<Int>, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>) -> Void)
+        throws(ComputeError)
+
     /// Whether `matches` needs the entries of each kBC group sorted by y. If not, a table need
     /// only be grouped by kBC group (`y / kBC`, ascending), which is cheaper to sort into.
     var needsSortedGroups: Bool { get }
@@ -24,6 +34,31 @@ public protocol ComputeBackend: Sendable {
     /// Every match between adjacent kBC groups of a table grouped by kBC group (each group
     /// sorted by y if `needsSortedGroups`), ordered by left position, then m, then right position.
     func matches(y: UnsafeBufferPointer<UInt64>) throws(ComputeError) -> (left: [UInt32], right: [UInt32])
+}
+
+extension ComputeBackend {
+    /// Whole columns first, then each block from them.
+    public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+                   blockSize: Int, threads: Int,
+                   consume: (_ block: Int, _ pairs: Range<Int>, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>) -> Void)
+        throws(ComputeError) {
+        let n = left.count, units = Parameters.metadataUnits(ofTable: table)
+        var ys = [UInt64](repeating: 0, count: n)
+        var meta = [UInt32](repeating: 0, count: max(1, n * units))
+        try ys.withUnsafeMutableBufferPointer { (ys) throws(ComputeError) in
+            try meta.withUnsafeMutableBufferPointer { (meta) throws(ComputeError) in
+                try fx(k: k, table: table, previous: previous, left: left, right: right, outY: ys,
+                       outMeta: UnsafeMutableBufferPointer(rebasing: meta[..<(n * units)]))
+                let blocks = (n + blockSize - 1) / blockSize
+                Parallel.forEachChunk(count: blocks, chunk: 1, threads: threads) { range in
+                    for block in range {
+                        let start = block * blockSize
+                        consume(block, start..<min(n, start + blockSize), ys.baseAddress! + start, meta.baseAddress! + start * units)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A table's y values and metadata, as the backends read them: `units` metadata units an

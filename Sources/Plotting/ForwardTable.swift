@@ -25,6 +25,13 @@ struct ForwardTable {
         self.right = right
         count = y.count
     }
+
+    /// A table of `count` entries whose columns are yet to be written.
+    init(table: Int, count: Int) {
+        self.init(table: table, y: [UInt64](uninitializedCount: count),
+                  metadata: [UInt32](uninitializedCount: count * Parameters.metadataUnits(ofTable: table)),
+                  left: [UInt32](uninitializedCount: count), right: [UInt32](uninitializedCount: count))
+    }
 }
 
 extension ForwardTable {

@@ -1,0 +1,60 @@
+@testable import Plotting
+import PoSpace
+import Testing
+
+@Suite struct EntryBucketsTests {
+    /// Entries scattered block by block into estimated regions, as Fx hands them over, come out
+    /// of the gather exactly as the counted sort leaves them, also when regions overflow (no
+    /// spare room at all, or a little) and whatever the runs and threads.
+    @Test(arguments: [nil, 0, 3] as [Int?], [EntrySort.Order.y, .group])
+    func estimatedRegionsGatherAsTheCountedSort(spare: Int?, order: EntrySort.Order) {
+        var state: UInt64 = 11
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        let n = 120_000, yBits = 26, units = 3, blockSize = 10_000
+        // Ties (low bits cleared) show whether the order is stable.
+        let y = (0..<n).map { _ in next() & ((1 << UInt64(yBits)) - 1) & ~0x3F }
+        let metadata = (0..<(n * units)).map { _ in UInt32(truncatingIfNeeded: next()) }
+        let left = (0..<n).map { UInt32($0) }, right = (0..<n).map { UInt32(2 * n - $0) }
+
+        var expected = ForwardTable(table: 5, y: y, metadata: metadata, left: left, right: right)
+        EntrySort.sort(&expected, by: order, yBits: yBits, units: units, threads: 1)
+
+        for threads in [1, 2] {
+            let buckets = EntryBuckets(estimating: n, blockSize: blockSize, yBits: yBits, units: units, spare: spare)
+            #expect(buckets.blocks == 12)
+            y.withUnsafeBufferPointer { y in
+                metadata.withUnsafeBufferPointer { meta in
+                    left.withUnsafeBufferPointer { l in
+                        right.withUnsafeBufferPointer { r in
+                            Parallel.forEachChunk(count: buckets.blocks, chunk: 1, threads: threads) { blocks in
+                                for block in blocks {
+                                    // Runs of uneven length, as the last run of a block is.
+                                    var start = block * blockSize
+                                    while start < (block + 1) * blockSize {
+                                        let count = min(777, (block + 1) * blockSize - start)
+                                        buckets.scatter(block: block, count: count, y: y.baseAddress! + start,
+                                                        meta: meta.baseAddress! + start * units,
+                                                        left: l.baseAddress! + start, right: r.baseAddress! + start)
+                                        start += count
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Six standard deviations of room hold every region; with none, about half of them overflow.
+            #expect(spare == nil ? buckets.overflowed == 0 : buckets.overflowed > 100)
+            #expect((0..<buckets.buckets).reduce(0) { $0 + buckets.count(ofBucket: $1) } == n)
+            var table = ForwardTable(table: 5, count: n)
+            table.withColumns { EntrySort.gather(buckets, by: order, yBits: yBits, into: $0, threads: threads) }
+            // Compared first: a failed expectation on arrays this long would print them whole.
+            let same = (y: table.y == expected.y, left: table.left == expected.left, right: table.right == expected.right,
+                        metadata: table.metadata == expected.metadata)
+            #expect(same.y && same.left && same.right && same.metadata, "\(same)")
+        }
+    }
+}
