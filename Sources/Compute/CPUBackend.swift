@@ -55,7 +55,7 @@ public struct CPUBackend: ComputeBackend {
         let fx = Fx(k: k, table: table)
         // A run's results stay in L1 until they are consumed: writing every table's y and
         // metadata out to memory and reading them back cost about 70 ms a table at k = 24.
-        let run = 1024
+        let run = 4096
         let spare = [UInt32](repeating: 0, count: 4)
         spare.withUnsafeBufferPointer { spare in
             let metaIn = previous.metadata.baseAddress ?? spare.baseAddress!

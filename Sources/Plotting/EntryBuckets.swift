@@ -26,7 +26,6 @@ final class EntryBuckets {
     /// Per region, the records past its room (rarely any), `EntryRecords.stride` words each.
     private let overflow: UnsafeMutableBufferPointer<[UInt64]>
     private let storage: UnsafeMutablePointer<UInt64>
-    private let records: EntryRecords
 
     /// Buckets for `n` entries of `yBits`-bit y: about 2^15 entries each, few enough that the
     /// scatter's write streams stay in the TLB and cache, small enough that a bucket stays in L2
@@ -77,7 +76,6 @@ final class EntryBuckets {
         overflow = .allocate(capacity: regions)
         overflow.initialize(repeating: [])
         storage = .allocate(capacity: max(1, regionStart[regions] * EntryRecords.stride(units: units)))
-        records = EntryRecords(base: storage, units: units)
     }
 
     deinit {
@@ -92,10 +90,23 @@ final class EntryBuckets {
     /// Scatters `count` entries of block `block`, the next ones of that block in input order:
     /// y, `units` metadata values each from `meta` (nil for none), and back pointers. Blocks may
     /// be scattered concurrently, each on one thread at a time.
-    @inline(__always)
     func scatter(block: Int, count: Int, y: UnsafePointer<UInt64>, meta: UnsafePointer<UInt32>?,
                  left: UnsafePointer<UInt32>, right: UnsafePointer<UInt32>) {
+        // Each metadata width in its own copy of the loop, with the record's size a constant.
+        switch units {
+        case 1: scatter(block: block, count: count, y: y, meta: meta, left: left, right: right, units: 1)
+        case 2: scatter(block: block, count: count, y: y, meta: meta, left: left, right: right, units: 2)
+        case 3: scatter(block: block, count: count, y: y, meta: meta, left: left, right: right, units: 3)
+        case 4: scatter(block: block, count: count, y: y, meta: meta, left: left, right: right, units: 4)
+        default: scatter(block: block, count: count, y: y, meta: meta, left: left, right: right, units: units)
+        }
+    }
+
+    @inline(__always)
+    private func scatter(block: Int, count: Int, y: UnsafePointer<UInt64>, meta: UnsafePointer<UInt32>?,
+                         left: UnsafePointer<UInt32>, right: UnsafePointer<UInt32>, units: Int) {
         let cursor = cursors.baseAddress! + block &* buckets, limit = limits.baseAddress! + block &* buckets
+        let records = EntryRecords(base: storage, units: units)
         for i in 0..<count {
             let d = Int(truncatingIfNeeded: (y[i] >> shift) & bucketMask)
             let at = cursor[d]

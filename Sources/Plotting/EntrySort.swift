@@ -71,7 +71,14 @@ enum EntrySort {
                         scratch.sort(buckets, bucket: d, count: s[d + 1] - s[d], lowBits: Int(shift), units: units,
                                      into: into, at: s[d])
                     case .group:
-                        scratch.group(buckets, bucket: d, yBits: yBits, span: UInt64(1) << shift, into: into, at: s[d])
+                        // Each metadata width in its own copy of the loop, with the record's size a constant.
+                        let span = UInt64(1) << shift
+                        switch units {
+                        case 2: scratch.group(buckets, bucket: d, yBits: yBits, span: span, units: 2, into: into, at: s[d])
+                        case 3: scratch.group(buckets, bucket: d, yBits: yBits, span: span, units: 3, into: into, at: s[d])
+                        case 4: scratch.group(buckets, bucket: d, yBits: yBits, span: span, units: 4, into: into, at: s[d])
+                        default: scratch.group(buckets, bucket: d, yBits: yBits, span: span, units: units, into: into, at: s[d])
+                        }
                     }
                 }
             }
@@ -105,7 +112,8 @@ private struct BucketScratch {
     /// Bucket `d` of `buckets` into `into` from place `at` on, grouped by kBC group in one stable
     /// counting scatter. Its y lie in `lowest..<lowest + span`, where `lowest` is the shared bits
     /// above `yBits`, then d.
-    mutating func group(_ buckets: EntryBuckets, bucket d: Int, yBits: Int, span: UInt64, into: EntryColumns, at: Int) {
+    @inline(__always)
+    mutating func group(_ buckets: EntryBuckets, bucket d: Int, yBits: Int, span: UInt64, units: Int, into: EntryColumns, at: Int) {
         precondition(Self.kBC == Parameters.kBC)
         var any: UInt64 = 0
         buckets.forEachRun(ofBucket: d) { run, _ in any = run.y(0) }
@@ -130,7 +138,7 @@ private struct BucketScratch {
                     let j = Int(run.y(i) / Self.kBC &- first)
                     let a = counts[j]
                     counts[j] = a &+ 1
-                    run.move(i, to: a, into)
+                    EntryRecords.move(run.record(i), units: units, to: a, into)
                 }
             }
         }
