@@ -1,4 +1,4 @@
-import PoSpace
+@testable import PoSpace
 import Testing
 
 @Suite struct EncodingTests {
@@ -42,5 +42,24 @@ import Testing
         #expect(record.k == 21)
         #expect(record.line == String(line))
         #expect(throws: InputError.self) { try ProofRecord(line: "a, b, c") }
+    }
+
+    /// The branch-free x·(x−1)/2 against the product taken in 128 bits, at both parities, the
+    /// smallest values, positions past 2^32 (k = 32) up to the largest x whose triangle fits 64 bits,
+    /// and line points round-trip.
+    @Test func triangleNumbersMatchTheWideProduct() {
+        var state: UInt64 = 5
+        let randoms = (0..<1000).map { _ -> UInt64 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 11) % 6_074_001_000
+        }
+        for x in [0, 1, 2, 3, 4, 5, 1 << 32, (1 << 32) + 1, 6_074_000_999, 6_074_001_000] + randoms {
+            let wide = x.multipliedFullWidth(by: x == 0 ? 0 : x - 1)
+            #expect(LinePoint.triangle(x) == (wide.low >> 1 | wide.high << 63), "x = \(x)")
+            #expect(wide.high >> 1 == 0)
+        }
+        for (a, b) in zip(randoms, randoms.dropFirst()) where a != b {
+            #expect(LinePoint.decode(LinePoint.encode(a, b)) == (max(a, b), min(a, b)))
+        }
     }
 }
