@@ -150,20 +150,30 @@ extension Fx {
         typealias Wide = SIMD8<UInt64>
         let yBits = k + Parameters.extraBits
         let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
-        let words = inputWords, length = Lanes(repeating: UInt32(inputLength))
+        let length = Lanes(repeating: UInt32(inputLength))
         let unitMask = Wide(repeating: (UInt64(1) << UInt64(k)) - 1)
         let yMask = Wide(repeating: (UInt64(1) << UInt64(yBits)) - 1)
         @inline(__always) func byteSwapped(_ v: Lanes) -> Lanes {
             (v &>> 24) | ((v &>> 8) & 0xff00) | ((v &<< 8) & 0xff_0000) | (v &<< 24)
         }
-        // Ors the low `bits` of `v` (already masked) into the big-endian bit stream at `offset`.
-        @inline(__always) func put(_ v: Wide, bits: Int, at offset: Int, _ stream: UnsafeMutablePointer<Wide>) {
-            let word = offset >> 6, used = offset & 63
-            if used + bits <= 64 {
-                stream[word] |= v &<< UInt64(64 - used - bits)
+        // The hash input is built in registers, a word at a time: `word` holds the bits not yet
+        // written, `used` of them, and each full word goes straight into the message (or-ing
+        // each field into a stream in memory stalled on store forwarding).
+        @inline(__always) func emit(_ w: Wide, _ index: Int, _ message: UnsafeMutablePointer<Lanes>) {
+            message[2 * index] = byteSwapped(Lanes(truncatingIfNeeded: w &>> 32))
+            message[2 * index + 1] = byteSwapped(Lanes(truncatingIfNeeded: w))
+        }
+        @inline(__always) func append(_ v: Wide, bits: Int, _ word: inout Wide, _ used: inout Int, _ index: inout Int,
+                                      _ message: UnsafeMutablePointer<Lanes>) {
+            if used + bits < 64 {
+                word |= v &<< UInt64(64 - used - bits)
+                used += bits
             } else {
-                stream[word] |= v &>> UInt64(used + bits - 64)
-                stream[word + 1] |= v &<< UInt64(128 - used - bits)
+                let spill = used + bits - 64
+                emit(word | v &>> UInt64(spill), index, message)
+                index += 1
+                word = spill == 0 ? Wide() : v &<< UInt64(64 - spill)
+                used = spill
             }
         }
         // The `bits` bits of the big-endian bit stream at `offset` (bits ≤ 64).
@@ -181,7 +191,6 @@ extension Fx {
                 var start = 0
                 while start < count {
                     let n = Swift.min(8, count - start)
-                    stream.initialize(repeating: Wide(), count: 8)
                     // Built from eight scalars in registers: setting lanes one by one goes through memory and
                     // stalls on every store. Lanes past the end repeat the last pair.
                     @inline(__always) func lanes(_ load: (Int) -> UInt64) -> Wide {
@@ -191,16 +200,16 @@ extension Fx {
                                     load(Swift.min(start + 5, last)), load(Swift.min(start + 6, last)),
                                     load(Swift.min(start + 7, last)))
                     }
-                    put(lanes { inputs.y($0) } & yMask, bits: yBits, at: 0, stream)
-                    for u in 0..<inUnits {
-                        put(lanes { inputs.left($0, u) } & unitMask, bits: k, at: yBits + u * k, stream)
-                        put(lanes { inputs.right($0, u) } & unitMask, bits: k, at: yBits + (inUnits + u) * k, stream)
-                    }
                     // BLAKE3 reads the byte string as little-endian words; message words past the input stay zero.
-                    for i in 0..<words {
-                        message[2 * i] = byteSwapped(Lanes(truncatingIfNeeded: stream[i] &>> 32))
-                        message[2 * i + 1] = byteSwapped(Lanes(truncatingIfNeeded: stream[i]))
+                    var word = Wide(), used = 0, index = 0
+                    append(lanes { inputs.y($0) } & yMask, bits: yBits, &word, &used, &index, message)
+                    for u in 0..<inUnits {
+                        append(lanes { inputs.left($0, u) } & unitMask, bits: k, &word, &used, &index, message)
                     }
+                    for u in 0..<inUnits {
+                        append(lanes { inputs.right($0, u) } & unitMask, bits: k, &word, &used, &index, message)
+                    }
+                    if used > 0 { emit(word, index, message) }
                     BLAKE3.hashBlocks(message, lengths: length, digest: digest)
                     for i in 0..<outputWords {
                         stream[i] = Wide(truncatingIfNeeded: byteSwapped(digest[2 * i])) &<< 32
