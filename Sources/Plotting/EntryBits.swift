@@ -40,36 +40,4 @@ struct EntryBits {
         if count % 64 != 0, let last = words.last { total -= (last >> UInt64(count % 64)).nonzeroBitCount }
         return total
     }
-
-    /// The entries set, ascending, found on `threads` threads.
-    func indices(threads: Int) -> [UInt32] {
-        let slices = max(1, min(threads * 4, words.count))
-        let per = (words.count + slices - 1) / max(1, slices)
-        // Each slice's first output place: the bits set before it.
-        var firsts = [Int](repeating: 0, count: slices + 1)
-        for s in 0..<slices {
-            let range = min(words.count, s * per)..<min(words.count, (s + 1) * per)
-            firsts[s + 1] = firsts[s] + words[range].reduce(0) { $0 + $1.nonzeroBitCount }
-        }
-        let total = population
-        var out = [UInt32](uninitializedCount: firsts[slices])
-        words.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { o in
-                Parallel.forEachSlice(count: slices, threads: threads) { mine in
-                    for s in mine {
-                        var at = firsts[s]
-                        for word in min(w.count, s * per)..<min(w.count, (s + 1) * per) {
-                            var bits = w[word]
-                            while bits != 0, at < total {
-                                o[at] = UInt32(word * 64 + bits.trailingZeroBitCount)
-                                at += 1
-                                bits &= bits - 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Array(out[..<total])
-    }
 }

@@ -29,7 +29,7 @@ struct LinePointTables {
             let source = tables[t + 1]
             let keep = used[t + 1]
             // Kept entries grouped by left pointer, then their line points, on all threads.
-            var (keys, order) = Self.linePoints(of: source, kept: keep.indices(threads: threads), previousCount: tables[t].count,
+            var (keys, order) = Self.linePoints(of: source, kept: keep, previousCount: tables[t].count,
                                                 xs: tables[1].metadata, positions: newPosition, table: t, threads: threads)
             // Line points of two values below `limit` (x values, then positions in the previous
             // final table) are at most the one of the two largest.
@@ -89,14 +89,14 @@ struct LinePointTables {
     /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from
     /// the x values `xs` (table 1) or the `positions` of the previous forward table's kept
     /// entries in their final table; in grouped order (`PairsByLeft`), each with its entry.
-    private static func linePoints(of source: ForwardTable, kept: [UInt32], previousCount: Int, xs: [UInt32], positions: [UInt32],
+    private static func linePoints(of source: ForwardTable, kept: EntryBits, previousCount: Int, xs: [UInt32], positions: [UInt32],
                                    table t: Int, threads: Int) -> (keys: [UInt64], entries: [UInt32]) {
         let pairs = source.left.withUnsafeBufferPointer { l in
             source.right.withUnsafeBufferPointer { r in
                 PairsByLeft(kept, left: l, right: r, previousCount: previousCount, threads: threads)
             }
         }
-        var keys = [UInt64](uninitializedCount: kept.count), entries = [UInt32](uninitializedCount: kept.count)
+        var keys = [UInt64](uninitializedCount: pairs.count), entries = [UInt32](uninitializedCount: pairs.count)
         keys.withUnsafeMutableBufferPointer { out in
             entries.withUnsafeMutableBufferPointer { entries in
                 pairs.records.withUnsafeBufferPointer { records in

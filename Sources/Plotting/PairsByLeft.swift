@@ -15,34 +15,46 @@ struct PairsByLeft {
     /// `records[3j + 2]` the entry's index in its forward table.
     var records: [UInt32]
 
-    /// Groups the entries `order` of a table whose pointers are `left`/`right`, into a previous
-    /// table of `previousCount` entries.
-    init(_ order: [UInt32], left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
+    /// Groups the entries set in `kept`, of a table whose pointers are `left`/`right`, into a
+    /// previous table of `previousCount` entries. The kept bits are read in place, twice (to
+    /// count, then to scatter), rather than listed first.
+    init(_ kept: EntryBits, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
          previousCount: Int, threads: Int) {
-        let n = order.count
+        let n = kept.population
         // Groups of 2^16 previous entries: a stretch of 256 KiB of positions or 512 KiB of x values.
         let shift: UInt32 = 16
         let groups = (max(1, previousCount) - 1) >> Int(shift) + 1
+        let wordCount = (kept.count + 63) / 64
         let workers = max(1, min(threads, n / 65_536 + 1))
-        let chunk = (n + workers - 1) / workers
+        let per = (wordCount + workers - 1) / workers
+        // Bits past `count` (set in an all-set start) are not entries.
+        let lastMask = kept.count % 64 == 0 ? UInt64.max : (UInt64(1) << UInt64(kept.count % 64)) - 1
         var records = [UInt32](uninitializedCount: 3 * n)
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * groups)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
-        order.withUnsafeBufferPointer { o in
+        kept.withUnsafeWords { words in
+            @inline(__always) func forEachKept(of w: Int, _ body: (Int) -> Void) {
+                for word in min(wordCount, w * per)..<min(wordCount, (w + 1) * per) {
+                    var bits = words[word] & (word == wordCount - 1 ? lastMask : .max)
+                    while bits != 0 {
+                        body(word &* 64 &+ bits.trailingZeroBitCount)
+                        bits &= bits &- 1
+                    }
+                }
+            }
             records.withUnsafeMutableBufferPointer { out in
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
-                        for j in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(left[Int(o[j])] >> shift)] += 1 }
+                        forEachKept(of: w) { i in c[Int(left[i] >> shift)] += 1 }
                     }
                 }
                 _ = RadixSort.scatterOffsets(cursors, workers: workers, buckets: groups)
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
-                        for j in (w * chunk)..<min(n, (w + 1) * chunk) {
-                            let i = Int(o[j])
+                        forEachKept(of: w) { i in
                             let a = left[i]
                             let g = Int(a >> shift)
                             let at = c[g]
@@ -57,4 +69,7 @@ struct PairsByLeft {
         }
         self.records = records
     }
+
+    /// Kept entries.
+    var count: Int { records.count / 3 }
 }
