@@ -53,22 +53,18 @@ struct LinePointTables {
         let t7 = tables[7]
         let positionBits = 64 - UInt64(max(1, t7.count)).leadingZeroBitCount
         let n = t7.count
-        var keys = [UInt64](uninitializedCount: n), order = [UInt32](uninitializedCount: n)
+        var keys = [UInt64](uninitializedCount: n)
         t7.y.withUnsafeBufferPointer { y in
             newPosition.withUnsafeBufferPointer { p in
                 keys.withUnsafeMutableBufferPointer { keys in
-                    order.withUnsafeMutableBufferPointer { order in
-                        Parallel.forEachSlice(count: n, threads: threads) { slice in
-                            for i in slice {
-                                keys[i] = (y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(p[i])
-                                order[i] = UInt32(i)
-                            }
-                        }
+                    Parallel.forEachSlice(count: n, threads: threads) { slice in
+                        for i in slice { keys[i] = (y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(p[i]) }
                     }
                 }
             }
         }
-        sortPairs(&keys, &order, keyBits: k + positionBits, threads: threads)
+        // The keys hold all there is: no index rides along.
+        sortKeys(&keys, keyBits: k + positionBits, threads: threads)
         let mask = (UInt64(1) << UInt64(positionBits)) - 1
         var f7 = [UInt64](uninitializedCount: n), positions = [UInt64](uninitializedCount: n)
         keys.withUnsafeBufferPointer { keys in
@@ -116,6 +112,21 @@ struct LinePointTables {
             }
         }
         return (keys, entries)
+    }
+}
+
+/// Sorts keys alone by their low `keyBits` bits.
+func sortKeys(_ keys: inout [UInt64], keyBits: Int, threads: Int) {
+    let n = keys.count
+    var scratch = [UInt64](uninitializedCount: n)
+    // Values of no size are never stored: one byte's place serves them all.
+    let place = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    defer { place.deallocate() }
+    let values = UnsafeMutableBufferPointer(start: place.bindMemory(to: NoValue.self, capacity: n), count: n)
+    keys.withUnsafeMutableBufferPointer { k in
+        scratch.withUnsafeMutableBufferPointer { sk in
+            RadixSort.sort(keys: k, values: values, scratchKeys: sk, scratchValues: values, keyBits: keyBits, threads: threads)
+        }
     }
 }
 

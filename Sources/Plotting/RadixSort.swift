@@ -1,15 +1,15 @@
 import PoSpace
 
-/// Stable LSD radix sort of 64-bit keys with a 32-bit value riding along, on the low
-/// `keyBits` bits of the key. Equal keys keep their input order, which is what makes the
+/// Stable LSD radix sort of 64-bit keys with a value riding along (a 32-bit index, or nothing:
+/// `NoValue`), on the low `keyBits` bits of the key. Equal keys keep their input order, which is what makes the
 /// plotter's output independent of how the work was split.
 enum RadixSort {
     static let digitBits = 11
 
     /// Sorts `keys` and `values` (same count) in place, using `scratchKeys`/`scratchValues`
     /// (same count) as the other half of each pass.
-    static func sort(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<UInt32>,
-                     scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
+    static func sort<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
+                     scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                      keyBits: Int, threads: Int) {
         let n = keys.count
         guard n > 1, keyBits > 0 else { return }
@@ -87,8 +87,8 @@ enum RadixSort {
     /// twice, where an LSD sort of a wide key would move it once per digit and clear and sum a
     /// table of 2^digitBits counts per digit. With `leavingResultInScratch` the sorted elements
     /// are left in the scratch arrays, sparing a copy to a caller that wants them there.
-    private static func spreadAndInsert(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<UInt32>,
-                                        scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
+    private static func spreadAndInsert<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
+                                        scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                                         keyBits: Int, leavingResultInScratch: Bool = false) {
         let n = keys.count
         let spreadBits = min(keyBits, spreadBitsLimit, 64 - UInt64(n).leadingZeroBitCount)
@@ -145,7 +145,7 @@ enum RadixSort {
 
     /// Stable insertion sort of `range` of `keys` (with `values`) by the bits of `keyMask`.
     @inline(__always)
-    private static func insertionSort(_ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>,
+    private static func insertionSort<Value>(_ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
                                       _ range: Range<Int>, keyMask: UInt64) {
         for i in range.dropFirst() {
             let key = keys[i], value = values[i], masked = key & keyMask
@@ -163,8 +163,8 @@ enum RadixSort {
     /// For large inputs: one stable scatter by the top bits into buckets small enough for the
     /// cache, then an LSD sort of each bucket on the remaining bits. Every element moves
     /// through main memory twice instead of once per digit.
-    private static func sortByBuckets(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<UInt32>,
-                                      scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<UInt32>,
+    private static func sortByBuckets<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
+                                      scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                                       keyBits: Int, threads: Int) {
         let n = keys.count
         let bucketBits = min(keyBits - digitBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - spreadBitsLimit))
@@ -242,3 +242,6 @@ enum RadixSort {
         return starts
     }
 }
+
+/// The value of a sort of keys alone: it takes no memory, so moving it compiles to nothing.
+struct NoValue {}

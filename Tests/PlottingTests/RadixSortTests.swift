@@ -20,6 +20,20 @@ import Testing
         #expect(values == expected.map(\.1))
     }
 
+    /// Keys sorted alone (table 7's, which hold f7 and position) come out as with values, on
+    /// every path: the values of no size change nothing.
+    @Test(arguments: [(1_000, 30), (40_000, 40), (1_300_000, 48), (1_300_000, 20)])
+    func keysAloneSortAsWithValues(count: Int, keyBits: Int) {
+        var state: UInt64 = 17
+        let keys = (0..<count).map { _ -> UInt64 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 11) & ((1 << UInt64(keyBits)) - 1)
+        }
+        var sorted = keys
+        sortKeys(&sorted, keyBits: keyBits, threads: 2)
+        #expect(sorted == keys.sorted())
+    }
+
     /// A small input with wide keys is spread by its top bits and then insertion-sorted in one
     /// pass over the whole array: with many equal keys in each slot, and other bits above the
     /// key's, it stays sorted on the key's bits alone, and stable.
