@@ -36,16 +36,7 @@ struct LinePointTables {
             let limit = t == 1 ? 1 << k : previousSize
             let keyBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
             sortPairs(&keys, &order, keyBits: keyBits, threads: threads)
-            var positions = [UInt32](repeating: UInt32.max, count: source.count)
-            // Ranks go to distinct entries, so threads write disjoint places.
-            order.withUnsafeBufferPointer { o in
-                positions.withUnsafeMutableBufferPointer { p in
-                    Parallel.forEachSlice(count: o.count, threads: threads) { ranks in
-                        for rank in ranks { p[Int(o[rank])] = UInt32(rank) }
-                    }
-                }
-            }
-            newPosition = positions
+            newPosition = PositionMap.inverting(order, count: source.count, threads: threads)
             previousSize = keys.count
             finished(t, keys)
         }

@@ -1,0 +1,63 @@
+import PoSpace
+
+/// Where each entry of a forward table landed in its final table: the inverse of the order a
+/// final table's sort leaves its entries in. Storing each rank straight at its entry writes a
+/// random place of the whole map per entry, and every such store brings a cache line in from
+/// memory and writes it back (bound by that traffic: about 50 ms a table at k = 24). So the
+/// (entry, rank) pairs are first scattered into stretches of the map by the entry's top bits,
+/// one write stream a stretch, and then each stretch, which fits in L2, is filled on its own.
+enum PositionMap {
+    /// Entries a stretch: 256 KiB of the map.
+    static let stretchBits = 16
+
+    /// `map[order[rank]] = rank` for every rank, in a map of `count` entries; entries no rank
+    /// names hold `UInt32.max`.
+    static func inverting(_ order: [UInt32], count: Int, threads: Int) -> [UInt32] {
+        let n = order.count
+        let stretches = (max(1, count) - 1) >> stretchBits + 1
+        let workers = max(1, min(threads, n / 65_536 + 1))
+        let chunk = (n + workers - 1) / workers
+        var map = [UInt32](repeating: .max, count: count)
+        var pairs = [UInt64](uninitializedCount: n)
+        let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * stretches)
+        defer { cursors.deallocate() }
+        cursors.initialize(repeating: 0)
+        order.withUnsafeBufferPointer { o in
+            pairs.withUnsafeMutableBufferPointer { pairs in
+                Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                    for w in ws {
+                        let c = cursors.baseAddress! + w * stretches
+                        for rank in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(o[rank] >> UInt32(stretchBits))] += 1 }
+                    }
+                }
+                let starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: stretches)
+                Parallel.forEachSlice(count: workers, threads: workers) { ws in
+                    for w in ws {
+                        let c = cursors.baseAddress! + w * stretches
+                        for rank in (w * chunk)..<min(n, (w + 1) * chunk) {
+                            let entry = o[rank]
+                            let s = Int(entry >> UInt32(stretchBits))
+                            let at = c[s]
+                            c[s] = at &+ 1
+                            pairs[at] = UInt64(entry) << 32 | UInt64(rank)
+                        }
+                    }
+                }
+                // Ranks go to distinct entries, so threads write disjoint places.
+                map.withUnsafeMutableBufferPointer { map in
+                    starts.withUnsafeBufferPointer { s in
+                        Parallel.forEachChunk(count: stretches, chunk: 4, threads: threads) { range in
+                            for stretch in range {
+                                for j in s[stretch]..<s[stretch + 1] {
+                                    let pair = pairs[j]
+                                    map[Int(pair >> 32)] = UInt32(truncatingIfNeeded: pair)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return map
+    }
+}
