@@ -82,39 +82,48 @@ public struct CPUBackend: ComputeBackend {
         let buckets = Bucket.split(y)
         // Parts are taken one at a time: a thread slowed down leaves the others at most one part to wait for.
         let parts = max(1, min(threads * 16, buckets.count))
-        var lefts = [[UInt32]](repeating: [], count: parts)
-        var rights = [[UInt32]](repeating: [], count: parts)
-        lefts.withUnsafeMutableBufferPointer { ls in
-            rights.withUnsafeMutableBufferPointer { rs in
-                Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
-                    var matcher = BucketMatcher()
-                    for part in slice {
-                        let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
-                        let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
-                        var pairs = MatchPairs(capacity: estimate)
-                        matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
-                                      next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
-                        (ls[part], rs[part]) = pairs.take()
-                    }
-                }
+        let found = (0..<parts).map { _ in PartPairs() }
+        Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
+            var matcher = BucketMatcher()
+            for part in slice {
+                let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+                let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
+                var pairs = MatchPairs(capacity: estimate)
+                matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
+                              next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                found[part].pairs = consume pairs
             }
         }
-        return (Self.concatenate(lefts, threads: threads), Self.concatenate(rights, threads: threads))
+        return Self.concatenate(found, threads: threads)
     }
 
-    /// The parts end to end, each copied to its place on the threads (a plain copy each, unlike
-    /// the generic `joined()`).
-    static func concatenate(_ parts: [[UInt32]], threads: Int) -> [UInt32] {
+    /// One part's matches, filled in by whichever thread takes the part.
+    private final class PartPairs: @unchecked Sendable {
+        var pairs: MatchPairs? = nil
+        var count: Int { pairs?.count ?? 0 }
+    }
+
+    /// The parts end to end, each copied once, on the threads, straight from the matcher's buffers.
+    private static func concatenate(_ parts: [PartPairs], threads: Int) -> (left: [UInt32], right: [UInt32]) {
         var offsets = [0]
         for part in parts { offsets.append(offsets[offsets.count - 1] + part.count) }
-        return [UInt32](unsafeUninitializedCapacity: offsets[parts.count]) { all, count in
-            let base = all.baseAddress
-            Parallel.forEachSlice(count: parts.count, threads: threads) { slice in
-                for p in slice where !parts[p].isEmpty {
-                    parts[p].withUnsafeBufferPointer { (base! + offsets[p]).initialize(from: $0.baseAddress!, count: $0.count) }
+        let total = offsets[parts.count]
+        var right = [UInt32]()
+        let left = [UInt32](unsafeUninitializedCapacity: total) { l, lCount in
+            right = [UInt32](unsafeUninitializedCapacity: total) { r, rCount in
+                let (lBase, rBase) = (l.baseAddress, r.baseAddress)
+                Parallel.forEachSlice(count: parts.count, threads: threads) { slice in
+                    for p in slice {
+                        parts[p].pairs?.withPairs { pl, pr, count in
+                            (lBase! + offsets[p]).initialize(from: pl, count: count)
+                            (rBase! + offsets[p]).initialize(from: pr, count: count)
+                        }
+                    }
                 }
+                rCount = total
             }
-            count = offsets[parts.count]
+            lCount = total
         }
+        return (left, right)
     }
 }

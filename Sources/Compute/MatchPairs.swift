@@ -1,7 +1,7 @@
 /// The matches of a run of buckets, as (left, right) positions, in a buffer that grows by
 /// doubling: the matcher reserves room for a run's possible hits, then appends each without
-/// a branch or any of an array's uniqueness checks. Owns its memory: call `take()` once to
-/// copy the pairs out and free it.
+/// a branch or any of an array's uniqueness checks. Owns its memory; `withPairs` reads the
+/// pairs in place.
 struct MatchPairs: ~Copyable {
     private var left: UnsafeMutablePointer<UInt32>
     private var right: UnsafeMutablePointer<UInt32>
@@ -46,8 +46,8 @@ struct MatchPairs: ~Copyable {
         capacity = bigger
     }
 
-    /// The pairs as arrays.
-    consuming func take() -> (left: [UInt32], right: [UInt32]) {
-        (Array(UnsafeBufferPointer(start: left, count: count)), Array(UnsafeBufferPointer(start: right, count: count)))
+    /// Calls `body` with the left and right positions and the number of pairs.
+    func withPairs<R>(_ body: (UnsafePointer<UInt32>, UnsafePointer<UInt32>, Int) -> R) -> R {
+        body(left, right, count)
     }
 }
