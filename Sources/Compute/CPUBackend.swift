@@ -25,25 +25,11 @@ public struct CPUBackend: ComputeBackend {
 
     public func fx(k: Int, table: Int, previous: TableColumns, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
                    outY: UnsafeMutableBufferPointer<UInt64>, outMeta: UnsafeMutableBufferPointer<UInt32>) {
-        let n = left.count
-        let outUnits = Parameters.metadataUnits(ofTable: table)
-        let fx = Fx(k: k, table: table)
-        let chunk = 1024
-        var spare = [UInt32](repeating: 0, count: 4)
-        spare.withUnsafeMutableBufferPointer { spareBuffer in
-            // Table 7 has no metadata: its (unused) output goes to a spare word.
-            let metaOut = outUnits > 0 ? outMeta.baseAddress! : spareBuffer.baseAddress!
-            let metaIn = previous.metadata.baseAddress ?? UnsafePointer(spareBuffer.baseAddress!)
-            // Sixteen chunks a grab: about half a millisecond of work.
-            Parallel.forEachChunk(count: (n + chunk - 1) / chunk, chunk: 16, threads: threads) { chunks in
-                for c in chunks {
-                    let start = c * chunk, count = min(chunk, n - start)
-                    let pairs = IndexedPairs(y: previous.y.baseAddress!, metadata: metaIn, units: previous.units,
-                                             left: left.baseAddress! + start, right: right.baseAddress! + start)
-                    fx.evaluateLanes(count: count, inputs: pairs, outY: outY.baseAddress! + start,
-                                     outMeta: outUnits > 0 ? metaOut + start * outUnits : metaOut, outMetaStride: outUnits)
-                }
-            }
+        let units = Parameters.metadataUnits(ofTable: table)
+        // Blocks of 2^14 pairs: about a millisecond of work each, copied out of L1 into the columns.
+        fx(k: k, table: table, previous: previous, left: left, right: right, blockSize: 1 << 14, threads: threads) { _, pairs, y, meta in
+            (outY.baseAddress! + pairs.lowerBound).update(from: y, count: pairs.count)
+            if units > 0 { (outMeta.baseAddress! + pairs.lowerBound * units).update(from: meta, count: pairs.count * units) }
         }
     }
 
