@@ -11,7 +11,7 @@ struct CreateCommand: ParsableCommand {
         abstract: "Create one plot file.",
         discussion: """
             Plots (k \(Plotter.supportedK.lowerBound)–\(Plotter.supportedK.upperBound)) are built in memory when \
-            they fit --memory (about 148 bytes per 2^k entries plus 144 MiB, e.g. 2.5 GiB at k = 24; k = 32 \
+            they fit --memory (about 164 bytes per 2^k entries plus 144 MiB, e.g. 2.7 GiB at k = 24; k = 32 \
             always spills); otherwise the tables \
             spill in buckets to temporary files in --tmp (up to about 80 bytes per 2^k entries of disk, \
             1.3 GiB at k = 24) and memory stays under the limit. The plot is written to \

@@ -28,8 +28,9 @@ import Testing
         for bits in 3...SpillPlan.maxBucketBits(k: 20) {
             #expect(SpillPlan(k: 20, memoryLimit: Self.limit(k: 20, bucketBits: bits)) == .spill(bucketBits: bits))
         }
-        // At k = 18, up to 32 buckets take more memory than the whole plot does.
-        #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 5)) == .inMemory)
+        // At k = 18, up to 16 buckets take more memory than the whole plot does.
+        #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 4)) == .inMemory)
+        #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 5)) == .spill(bucketBits: 5))
         #expect(SpillPlan(k: 18, memoryLimit: Self.limit(k: 18, bucketBits: 6)) == .spill(bucketBits: 6))
         // Phase 3 keeps a whole position map in memory where half the room left allows it; the
         // byte-identity tests below run with 1 (k = 20), 2, 4 and 8 windows (k = 18).
