@@ -86,7 +86,9 @@ extension ForwardTable {
             metadata.withUnsafeMutableBufferPointer { meta in
                 left.withUnsafeMutableBufferPointer { left in
                     right.withUnsafeMutableBufferPointer { right in
-                        body(EntryColumns(y: y.baseAddress!, meta: meta.baseAddress, left: left.baseAddress!, right: right.baseAddress!))
+                        // An empty array's buffer may still have an address (the shared empty storage).
+                        body(EntryColumns(y: y.baseAddress!, meta: meta.isEmpty ? nil : meta.baseAddress,
+                                          left: left.baseAddress!, right: right.baseAddress!))
                     }
                 }
             }
@@ -155,7 +157,7 @@ private struct BucketScratch {
         if keys.count < n {
             keys = [UInt64](uninitializedCount: n); keys2 = keys
             order = [UInt32](uninitializedCount: n); order2 = order
-            records = [UnsafePointer<UInt64>](repeating: UnsafePointer(bitPattern: 8)!, count: n)
+            records = [UnsafePointer<UInt64>](uninitializedCount: n)
         }
         let mask = lowBits >= 64 ? UInt64.max : (UInt64(1) << UInt64(lowBits)) - 1
         var i = 0
