@@ -1,15 +1,15 @@
 import PoSpace
 
 /// Stable LSD radix sort of 64-bit keys with a value riding along (a 32-bit index, or nothing:
-/// `NoValue`), on the low `keyBits` bits of the key. Equal keys keep their input order, which is what makes the
-/// plotter's output independent of how the work was split.
+/// `NoValue`), on the low `keyBits` bits of the key. Equal keys keep their input order, which
+/// is what makes the plotter's output independent of how the work was split.
 enum RadixSort {
     static let digitBits = 11
 
     /// Sorts `keys` and `values` (same count) in place, using `scratchKeys`/`scratchValues`
     /// (same count) as the other half of each pass.
     static func sort<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
-                     scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
+                            scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                      keyBits: Int, threads: Int) {
         let n = keys.count
         guard n > 1, keyBits > 0 else { return }
@@ -88,7 +88,7 @@ enum RadixSort {
     /// table of 2^digitBits counts per digit. With `leavingResultInScratch` the sorted elements
     /// are left in the scratch arrays, sparing a copy to a caller that wants them there.
     private static func spreadAndInsert<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
-                                        scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
+                                               scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                                         keyBits: Int, leavingResultInScratch: Bool = false) {
         let n = keys.count
         let spreadBits = min(keyBits, spreadBitsLimit, 64 - UInt64(n).leadingZeroBitCount)
@@ -146,7 +146,7 @@ enum RadixSort {
     /// Stable insertion sort of `range` of `keys` (with `values`) by the bits of `keyMask`.
     @inline(__always)
     private static func insertionSort<Value>(_ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
-                                      _ range: Range<Int>, keyMask: UInt64) {
+                                             _ range: Range<Int>, keyMask: UInt64) {
         for i in range.dropFirst() {
             let key = keys[i], value = values[i], masked = key & keyMask
             var j = i
@@ -164,7 +164,7 @@ enum RadixSort {
     /// cache, then an LSD sort of each bucket on the remaining bits. Every element moves
     /// through main memory twice instead of once per digit.
     private static func sortByBuckets<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
-                                      scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
+                                             scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                                       keyBits: Int, threads: Int) {
         let n = keys.count
         let bucketBits = min(keyBits - digitBits, max(1, (64 - UInt64(n).leadingZeroBitCount) - spreadBitsLimit))
