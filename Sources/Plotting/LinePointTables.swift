@@ -19,8 +19,9 @@ struct LinePointTables {
 
     /// Computes final tables 1–6 in order and hands each to `finished` as soon as it is sorted,
     /// keeping none of them (the plotter stores one while the next is computed); returns
-    /// table 7, sorted by (f7, position).
-    static func compute(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int,
+    /// table 7, sorted by (f7, position). Each forward table's pointers (and table 1's x values)
+    /// are released once read, so that the next tables' buffers reuse their memory.
+    static func compute(forward tables: consuming [ForwardTable], used: [EntryBits], k: Int, threads: Int,
                         finished: (_ table: Int, _ linePoints: [UInt64]) -> Void) -> (f7: [UInt64], positions: [UInt64]) {
         // newPosition[i]: where kept entry i of the current forward table landed in its final table.
         var newPosition = [UInt32]()
@@ -37,6 +38,9 @@ struct LinePointTables {
             let keyBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
             sortPairs(&keys, &order, keyBits: keyBits, threads: threads)
             newPosition = PositionMap.inverting(order, count: source.count, threads: threads)
+            tables[t + 1].left = []
+            tables[t + 1].right = []
+            if t == 1 { tables[1].metadata = [] }
             previousSize = keys.count
             finished(t, keys)
         }

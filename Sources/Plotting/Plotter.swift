@@ -160,7 +160,7 @@ public enum Plotter {
         let header = try writeHeader(request, sizes: sizes, to: writer)
         // Each final table is stored in the background while the next one is computed.
         let tables = LinePointTablesWriter(writer: writer, stubBits: header.stubBits, threads: request.threads)
-        let table7 = LinePointTables.compute(forward: forward, used: used, k: request.k, threads: request.threads) { t, points in
+        let table7 = LinePointTables.compute(forward: consume forward, used: used, k: request.k, threads: request.threads) { t, points in
             tables.submit(table: t, linePoints: points)
             progress(.tableFinished(phase: 3, table: t, entries: sizes[t - 1], fraction: Double(t) / 7))
         }
