@@ -89,7 +89,7 @@ let package = Package(
         .target(name: "TestRandom", path: "Tests/Support/TestRandom"),
         .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore", "TestRandom"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CLMDB", "CZstd", "COpenCL"]),
         .testTarget(name: "CLITests", dependencies: ["PoSpace"]),

@@ -1,5 +1,6 @@
 @testable import Plotting
 import PoSpace
+import TestRandom
 import Testing
 
 @Suite struct EntryBucketsTests {
@@ -8,15 +9,11 @@ import Testing
     /// spare room at all, or a little) and whatever the runs and threads.
     @Test(arguments: [nil, 0, 3] as [Int?], [EntrySort.Order.y, .group])
     func estimatedRegionsGatherAsTheCountedSort(spare: Int?, order: EntrySort.Order) {
-        var state: UInt64 = 11
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 11
-        }
+        var random = SplitMix64(seed: 11)
         let n = 120_000, yBits = 26, units = 3, blockSize = 10_000
         // Ties (low bits cleared) show whether the order is stable.
-        let y = (0..<n).map { _ in next() & ((1 << UInt64(yBits)) - 1) & ~0x3F }
-        let metadata = (0..<(n * units)).map { _ in UInt32(truncatingIfNeeded: next()) }
+        let y = (0..<n).map { _ in random.bits(yBits) & ~0x3F }
+        let metadata = (0..<(n * units)).map { _ in UInt32(truncatingIfNeeded: random.next()) }
         let left = (0..<n).map { UInt32($0) }, right = (0..<n).map { UInt32(2 * n - $0) }
 
         var expected = ForwardTable(table: 5, y: y, metadata: metadata, left: left, right: right)

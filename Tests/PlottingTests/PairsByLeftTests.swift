@@ -1,4 +1,5 @@
 @testable import Plotting
+import TestRandom
 import Testing
 
 @Suite struct PairsByLeftTests {
@@ -7,16 +8,12 @@ import Testing
     /// start are not entries.
     @Test(arguments: [true, false], [1, 2])
     func regroupsTheKeptEntriesByLeftPointer(allSet: Bool, threads: Int) {
-        var state: UInt64 = 21
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 11
-        }
+        var random = SplitMix64(seed: 21)
         let n = 200_003, previous = 300_000
-        let left = (0..<n).map { _ in UInt32(next() % UInt64(previous)) }
+        let left = (0..<n).map { _ in UInt32(random.next(below: previous)) }
         let right = left.map { $0 &+ 7 }
         var kept = EntryBits(count: n, set: allSet)
-        if !allSet { for i in 0..<n where next() % 5 != 0 { kept.insert(i) } }
+        if !allSet { for i in 0..<n where random.next(below: 5) != 0 { kept.insert(i) } }
         let pairs = left.withUnsafeBufferPointer { l in
             right.withUnsafeBufferPointer { r in PairsByLeft(kept, left: l, right: r, previousCount: previous, threads: threads) }
         }

@@ -1,4 +1,5 @@
 @testable import Plotting
+import TestRandom
 import Testing
 
 @Suite struct PositionMapTests {
@@ -6,14 +7,11 @@ import Testing
     /// many stretches and a short last one, whatever the threads.
     @Test(arguments: [1, 2, 3])
     func invertsTheSortOrder(threads: Int) {
-        var state: UInt64 = 33
+        var random = SplitMix64(seed: 33)
         let count = 5 << PositionMap.stretchBits + 123
         // Distinct entries in random order: a shuffle of every third entry.
         var order = (0..<count).filter { $0 % 3 != 1 }.map { UInt32($0) }
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            order.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
-        }
+        order.shuffle(using: &random)
         var expected = [UInt32](repeating: .max, count: count)
         for (rank, entry) in order.enumerated() { expected[Int(entry)] = UInt32(rank) }
         #expect(PositionMap.inverting(order, count: count, threads: threads) == expected)

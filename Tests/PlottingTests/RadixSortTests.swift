@@ -1,4 +1,5 @@
 @testable import Plotting
+import TestRandom
 import Testing
 
 @Suite struct RadixSortTests {
@@ -24,11 +25,8 @@ import Testing
     /// every path: the values of no size change nothing.
     @Test(arguments: [(1_000, 30), (40_000, 40), (1_300_000, 48), (1_300_000, 20)])
     func keysAloneSortAsWithValues(count: Int, keyBits: Int) {
-        var state: UInt64 = 17
-        let keys = (0..<count).map { _ -> UInt64 in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (state >> 11) & ((1 << UInt64(keyBits)) - 1)
-        }
+        var random = SplitMix64(seed: 17)
+        let keys = (0..<count).map { _ in random.bits(keyBits) }
         var sorted = keys
         sortKeys(&sorted, keyBits: keyBits, threads: 2)
         #expect(sorted == keys.sorted())

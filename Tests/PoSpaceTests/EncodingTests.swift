@@ -1,4 +1,5 @@
 @testable import PoSpace
+import TestRandom
 import Testing
 
 @Suite struct EncodingTests {
@@ -48,11 +49,8 @@ import Testing
     /// smallest values, positions past 2^32 (k = 32) up to the largest x whose triangle fits 64 bits,
     /// and line points round-trip.
     @Test func triangleNumbersMatchTheWideProduct() {
-        var state: UInt64 = 5
-        let randoms = (0..<1000).map { _ -> UInt64 in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (state >> 11) % 6_074_001_000
-        }
+        var random = SplitMix64(seed: 5)
+        let randoms = (0..<1000).map { _ in UInt64(random.next(below: 6_074_001_001)) }
         for x in [0, 1, 2, 3, 4, 5, 1 << 32, (1 << 32) + 1, 6_074_000_999, 6_074_001_000] + randoms {
             let wide = x.multipliedFullWidth(by: x == 0 ? 0 : x - 1)
             #expect(LinePoint.triangle(x) == (wide.low >> 1 | wide.high << 63), "x = \(x)")
