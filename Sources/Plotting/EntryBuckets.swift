@@ -13,8 +13,6 @@ final class EntryBuckets {
     let units: Int
     let buckets: Int
     let blocks: Int
-    /// Entries a block; the last block may have fewer.
-    let blockSize: Int
     /// Bucket of y: `(y >> shift) & bucketMask`.
     let shift: UInt64
     private let bucketMask: UInt64
@@ -36,9 +34,9 @@ final class EntryBuckets {
     }
 
     /// Buckets whose regions hold exactly `counts[b · buckets + d]` records (block b, bucket d).
-    convenience init(counts: UnsafeBufferPointer<Int>, blockSize: Int, bucketBits: Int, yBits: Int, units: Int) {
+    convenience init(counts: UnsafeBufferPointer<Int>, bucketBits: Int, yBits: Int, units: Int) {
         let buckets = 1 << bucketBits, blocks = counts.count / buckets
-        self.init(blockSize: blockSize, blocks: blocks, bucketBits: bucketBits, yBits: yBits, units: units) { r in
+        self.init(blocks: blocks, bucketBits: bucketBits, yBits: yBits, units: units) { r in
             counts[(r % blocks) * buckets + r / blocks]
         }
     }
@@ -50,13 +48,12 @@ final class EntryBuckets {
         let bucketBits = Self.bucketBits(count: n, yBits: yBits)
         let mean = Double(blockSize) / Double(1 << bucketBits)
         let room = Int(mean) + (spare ?? Int(6 * mean.squareRoot()) + 16)
-        self.init(blockSize: blockSize, blocks: max(1, (n + blockSize - 1) / blockSize), bucketBits: bucketBits,
+        self.init(blocks: max(1, (n + blockSize - 1) / blockSize), bucketBits: bucketBits,
                   yBits: yBits, units: units) { _ in room }
     }
 
-    private init(blockSize: Int, blocks: Int, bucketBits: Int, yBits: Int, units: Int, room: (Int) -> Int) {
+    private init(blocks: Int, bucketBits: Int, yBits: Int, units: Int, room: (Int) -> Int) {
         self.units = units
-        self.blockSize = max(1, blockSize)
         self.blocks = blocks
         buckets = 1 << bucketBits
         shift = UInt64(yBits - bucketBits)

@@ -41,7 +41,7 @@ enum EntrySort {
             }
         }
         let scattered = counts.withUnsafeBufferPointer {
-            EntryBuckets(counts: $0, blockSize: chunk, bucketBits: bucketBits, yBits: yBits, units: units)
+            EntryBuckets(counts: $0, bucketBits: bucketBits, yBits: yBits, units: units)
         }
         table.withColumns { columns in
             Parallel.forEachSlice(count: workers, threads: workers) { ws in
