@@ -6,8 +6,8 @@ import PoSpace
 public struct PlotHeader: Codable, Hashable, Sendable {
     /// Identifies the file kind.
     public static let formatName = "daylight-plot"
-    /// The table layout version this code writes and reads.
-    public static let currentFormatVersion = 1
+    /// The table layout version this code writes and reads (2: table 7's f7 deltas coded in pairs).
+    public static let currentFormatVersion = 2
 
     public var format: String
     public var formatVersion: Int

@@ -4,7 +4,7 @@ import PoSpace
 /// giving an f7 (k bits) and the entry's position in line-point table 6.
 ///
 /// Layout: first f7 (8 bytes, big-endian) | positions, n·positionBits bits, MSB first, padded
-/// to a byte | f7 deltas, n − 1 values in `DeltaCoding`.
+/// to a byte | f7 deltas, n − 1 values: pairs in `DeltaPairCoding`, an odd last one in `DeltaCoding`.
 public enum Table7Park {
     /// Bytes before the f7 deltas: the first f7 and the positions.
     public static func bitsSectionSize(entries: Int, positionBits: Int) -> Int { 8 + (entries * positionBits + 7) / 8 }
@@ -33,7 +33,12 @@ public enum Table7Park {
         bits.removeLast(8)
         var deltas = [UInt8]()
         deltas.reserveCapacity(n)
-        for i in 1..<n { DeltaCoding.append(f7[i] - f7[i - 1], to: &deltas) }
+        var i = 1
+        while i + 1 < n {
+            DeltaPairCoding.append(f7[i] - f7[i - 1], f7[i + 1] - f7[i], to: &deltas)
+            i += 2
+        }
+        if i < n { DeltaCoding.append(f7[i] - f7[i - 1], to: &deltas) }
         return (bits, deltas)
     }
 
@@ -48,12 +53,17 @@ public enum Table7Park {
             var f7 = [value]
             f7.reserveCapacity(entries)
             var offset = 8 + positionBytes
-            for _ in 1..<entries {
-                guard let delta = DeltaCoding.read(raw, at: &offset) else { return nil }
+            func append(_ delta: UInt64) -> Bool {
                 let (next, overflow) = value.addingReportingOverflow(delta)
-                guard !overflow else { return nil }
                 value = next
                 f7.append(value)
+                return !overflow
+            }
+            while f7.count + 1 < entries {
+                guard let (a, b) = DeltaPairCoding.read(raw, at: &offset), append(a), append(b) else { return nil }
+            }
+            if f7.count < entries {
+                guard let delta = DeltaCoding.read(raw, at: &offset), append(delta) else { return nil }
             }
             return Decoded(f7: f7, bytes: bytes, positionBits: positionBits)
         }

@@ -43,4 +43,34 @@ import TestRandom
             #expect((0..<count).map { decoded.position($0) } == positions)
         }
     }
+
+    /// f7 deltas go two to a byte (15·a + b) when both are below 15, else as the escape byte and
+    /// both values; an odd last delta alone. A byte no pair is written as makes the park malformed.
+    @Test func table7DeltasAreCodedInPairs() throws {
+        func deltas(_ f7: [UInt64]) -> [UInt8] {
+            let positions = [UInt64](repeating: 0, count: f7.count)
+            return f7.withUnsafeBufferPointer { f in
+                positions.withUnsafeBufferPointer { Table7Park.encodeSections(f7: f, positions: $0, positionBits: 8).deltas }
+            }
+        }
+        // Deltas 0, 1 | 14, 0 | 1.
+        let small: [UInt8] = [1, 210, 1]
+        #expect(deltas([10, 10, 11, 25, 25, 26]) == small)
+        let fifteen: [UInt8] = [255, 15, 0, 1]
+        #expect(deltas([0, 15, 15, 16]) == fifteen)
+        // Deltas 1, 300: 300 takes `DeltaCoding`'s own escape and 8 bytes.
+        let large: [UInt8] = [255, 1, 255, 0, 0, 0, 0, 0, 0, 1, 44]
+        #expect(deltas([0, 1, 301]) == large)
+        #expect(deltas([7]).isEmpty)
+        let f7: [UInt64] = [3, 4, 4]
+        let positions: [UInt64] = [1, 2, 3]
+        let sections = f7.withUnsafeBufferPointer { f in
+            positions.withUnsafeBufferPointer { Table7Park.encodeSections(f7: f, positions: $0, positionBits: 8) }
+        }
+        #expect(Table7Park.decode(sections.bits + sections.deltas, entries: 3, positionBits: 8)?.f7 == f7)
+        for byte: UInt8 in [225, 254] {
+            #expect(Table7Park.decode(sections.bits + [byte], entries: 3, positionBits: 8) == nil, "byte \(byte)")
+        }
+        #expect(Table7Park.decode(sections.bits + [255, 1], entries: 3, positionBits: 8) == nil, "an escape cut short")
+    }
 }
