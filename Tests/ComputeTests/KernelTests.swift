@@ -70,6 +70,54 @@ import TestRandom
         }
     }
 
+    /// The block form a backend gets by default (columns a slice at a time, then each block
+    /// from them) hands over the same values as the CPU backend's columns, with slices that
+    /// end inside the last block and blocks consumed on two threads.
+    @Test func defaultBlocksEqualTheColumns() throws {
+        let gpu = try Self.openCL()
+        var random = SplitMix64(seed: 77)
+        let k = 20, table = 4, entries = 900, pairs = 5_000, blockSize = 256
+        let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
+        let y = (0..<entries).map { _ in random.bits(k + Parameters.extraBits) }
+        let meta = (0..<(entries * inUnits)).map { _ in UInt32(random.bits(k)) }
+        let left = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+        let right = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+        var expectedY = [UInt64](repeating: 0, count: pairs), actualY = [UInt64](repeating: .max, count: pairs)
+        var expectedMeta = [UInt32](repeating: 0, count: pairs * outUnits), actualMeta = [UInt32](repeating: .max, count: pairs * outUnits)
+        var consumed = [Int](repeating: 0, count: (pairs + blockSize - 1) / blockSize)
+        try y.withUnsafeBufferPointer { y in
+            try meta.withUnsafeBufferPointer { meta in
+                try left.withUnsafeBufferPointer { l in
+                    try right.withUnsafeBufferPointer { r in
+                        let columns = TableColumns(y: y, metadata: meta, units: inUnits)
+                        expectedY.withUnsafeMutableBufferPointer { oy in
+                            expectedMeta.withUnsafeMutableBufferPointer { om in
+                                Self.cpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
+                            }
+                        }
+                        try actualY.withUnsafeMutableBufferPointer { oy in
+                            try actualMeta.withUnsafeMutableBufferPointer { om in
+                                try consumed.withUnsafeMutableBufferPointer { consumed in
+                                    try gpu.fx(k: k, table: table, previous: columns, left: l, right: r, blockSize: blockSize, threads: 2,
+                                               slicePairs: 1_000) { block, range, ys, units in
+                                        consumed[block] += range.count
+                                        for j in 0..<range.count {
+                                            oy[range.lowerBound + j] = ys[j]
+                                            for u in 0..<outUnits { om[(range.lowerBound + j) * outUnits + u] = units[j * outUnits + u] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(consumed == (0..<consumed.count).map { min(blockSize, pairs - $0 * blockSize) })
+        #expect(actualY == expectedY)
+        #expect(actualMeta == expectedMeta)
+    }
+
     /// Table 1 of a real plot (k = 18): every match, in the CPU matcher's order.
     @Test func matchesEqualTheCPUMatcher() throws {
         let gpu = try Self.openCL(smallSlices: false)
