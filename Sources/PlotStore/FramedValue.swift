@@ -142,7 +142,7 @@ enum FramedValue {
         guard crc(ofHeader: value.prefix(12), key: key) == stored else { throw corrupt("value header checksum mismatch") }
         let foundVersion = u16(value, 4)
         guard foundVersion == version else {
-            throw PlotStoreError(.unsupportedVersion(path: path, found: Int(foundVersion), supported: Int(version)))
+            throw PlotStoreError(.unsupportedVersion(path: path, format: "value layout", found: Int(foundVersion), supported: Int(version)))
         }
         guard u16(value, 6) == 0 else { throw corrupt("value header has unknown flags \(u16(value, 6))") }
         let header = Header(frameCount: Int(u32(value, 8)), crc: stored)

@@ -25,7 +25,7 @@ public final class PlotFile: Sendable {
             throw PlotStoreError(.notAPlot(path: path.path, reason: "unreadable plot header"))
         }
         guard header.formatVersion == PlotHeader.currentFormatVersion else {
-            throw PlotStoreError(.unsupportedVersion(path: path.path, found: header.formatVersion, supported: PlotHeader.currentFormatVersion))
+            throw PlotStoreError(.unsupportedVersion(path: path.path, format: "table", found: header.formatVersion, supported: PlotHeader.currentFormatVersion))
         }
         guard Parameters.kRange.contains(header.k), header.tableSizes.count == 7,
               let plotID = PlotID(hex: header.plotID) else {

@@ -55,7 +55,7 @@ public final class PlotReader: @unchecked Sendable {
         let decompressors = ZstdDecompressorPool()
         let record = try PlotReader.containerRecord(environment, decompressors: decompressors, path: file)
         guard record.version == ContainerRecord.currentVersion else {
-            throw PlotStoreError(.unsupportedVersion(path: file, found: record.version, supported: ContainerRecord.currentVersion))
+            throw PlotStoreError(.unsupportedVersion(path: file, format: "container", found: record.version, supported: ContainerRecord.currentVersion))
         }
         guard record.keyCount &+ 1 == contents.entries, record.keyCount < UInt64(Int.max) else {
             throw PlotStoreError(.corrupt(path: file, key: nil, reason: "the container record counts \(record.keyCount) keys, "

@@ -26,8 +26,9 @@ public struct PlotStoreError: Error, Hashable, Sendable, CustomStringConvertible
         case zstd(path: String, operation: String, message: String)
         /// A plot with the final name already exists; the writer never overwrites one.
         case alreadyExists(path: String)
-        /// The plot was written in a container format this build cannot read.
-        case unsupportedVersion(path: String, found: Int, supported: Int)
+        /// The plot was written in a version of one of its formats (`format`: "container",
+        /// "value layout" or "table") that this build cannot read.
+        case unsupportedVersion(path: String, format: String, found: Int, supported: Int)
         /// The caller asked for something the store cannot do (a key that is too long, a frame
         /// index out of range, a put after `finish()`); `reason` explains.
         case invalidArgument(reason: String)
@@ -43,7 +44,7 @@ public struct PlotStoreError: Error, Hashable, Sendable, CustomStringConvertible
         switch kind {
         case .notFound(let path), .notAPlot(let path, _), .corrupt(let path, _, _),
              .truncated(let path, _, _), .io(let path, _, _, _), .lmdb(let path, _, _, _),
-             .zstd(let path, _, _), .alreadyExists(let path), .unsupportedVersion(let path, _, _):
+             .zstd(let path, _, _), .alreadyExists(let path), .unsupportedVersion(let path, _, _, _):
             return path
         case .invalidArgument:
             return nil
@@ -71,9 +72,9 @@ public struct PlotStoreError: Error, Hashable, Sendable, CustomStringConvertible
             return "\(path): zstd failed to \(operation): \(message)"
         case .alreadyExists(let path):
             return "\(path): a plot with this name already exists; move it away or choose another name"
-        case .unsupportedVersion(let path, let found, let supported):
-            return "\(path): plot container format version \(found) is not supported "
-                + "(this build reads version \(supported)); use a newer Daylight"
+        case .unsupportedVersion(let path, let format, let found, let supported):
+            let advice = found > supported ? "use a newer Daylight" : "it was made by an older Daylight: plot it again"
+            return "\(path): plot \(format) format version \(found) is not supported (this build reads version \(supported)); \(advice)"
         case .invalidArgument(let reason):
             return "invalid use of PlotStore: \(reason)"
         }

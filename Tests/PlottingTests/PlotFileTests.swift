@@ -50,6 +50,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: writer.finalURL.path))
     }
 
+    /// A plot of another table format version is refused before anything is read from its
+    /// tables, and the message says which way to go: re-plot an older one, update for a newer one.
+    @Test(arguments: [PlotHeader.currentFormatVersion - 1, PlotHeader.currentFormatVersion + 1])
+    func otherTableFormatVersionsAreRefused(version: Int) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var header = PlotHeader(k: 18, plotID: Self.plotID, memo: [], tableSizes: [Int](repeating: 1, count: 7))
+        header.formatVersion = version
+        let writer = try PlotWriter(directory: dir, fileName: "v\(version).lmdb")
+        try writer.put(PlotFile.metaKey, header.encoded())
+        let url = try writer.finish()
+        do {
+            _ = try PlotFile(path: url)
+            Issue.record("version \(version) was opened")
+        } catch {
+            guard case .unsupportedVersion(_, let format, let found, let supported) = error.kind else {
+                Issue.record("unexpected error: \(error)")
+                return
+            }
+            #expect(format == "table" && found == version && supported == PlotHeader.currentFormatVersion)
+            let advice = version < supported ? "older Daylight: plot it again" : "use a newer Daylight"
+            #expect(error.description.contains(advice), "\(error.description)")
+        }
+    }
+
     @Test func storedPlotProvesLikeTheInMemoryTables() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
