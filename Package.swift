@@ -8,7 +8,11 @@ let targetCPU = Context.environment["DAYLIGHT_TARGET_CPU"] ?? "haswell"
 let hotLoopSettings: [SwiftSetting] = targetCPU == "generic" ? [] : [
     .unsafeFlags(["-target-cpu", targetCPU]),
     .define("DAYLIGHT_VECTOR_LANES"),
+    .define("DAYLIGHT_WIDE_VECTORS"),
 ]
+// BLAKE3's lanes are also built for AVX-512 (skylake-avx512: F, CD, BW, DQ, VL), in a module of
+// their own; PoSpace calls that build only on CPUs that run it (`WideVectors`).
+let wideVectorSettings: [SwiftSetting] = targetCPU == "generic" ? [] : [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
 
 let package = Package(
     name: "Daylight",
@@ -36,9 +40,11 @@ let package = Package(
         .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL",
                        providers: [.apt(["ocl-icd-opencl-dev"])]),
 
+        // BLAKE3's eight-lane compression, built for AVX-512 (and inlined elsewhere for the build's CPU).
+        .target(name: "HashLanes", swiftSettings: wideVectorSettings),
         // The construction: F1, Fx, matching, verification, quality.
         .target(name: "PoSpace",
-                dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                dependencies: ["HashLanes", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: hotLoopSettings),
 
         // The on-disk plot: one LMDB file, zstd-compressed parks with checksums.
@@ -87,7 +93,7 @@ let package = Package(
 
         // A seeded generator the test targets share.
         .target(name: "TestRandom", path: "Tests/Support/TestRandom"),
-        .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),
+        .testTarget(name: "PoSpaceTests", dependencies: ["PoSpace", "HashLanes", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "PlotStoreTests", dependencies: ["PlotStore", "TestRandom"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Proving", "PlotStore", "PoSpace", "Compute", "TestRandom"], swiftSettings: hotLoopSettings),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "PoSpace", "TestRandom"], swiftSettings: hotLoopSettings),

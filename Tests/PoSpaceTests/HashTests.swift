@@ -1,5 +1,8 @@
-import PoSpace
+import Foundation
+import HashLanes
+@testable import PoSpace
 import Testing
+import TestRandom
 
 @Suite struct HashTests {
     /// Official BLAKE3 test vectors (input byte i is i mod 251), one-block lengths.
@@ -17,6 +20,41 @@ import Testing
     func blake3OneBlock(length: Int, digest: String) {
         let message = (0..<length).map { UInt8($0 % 251) }
         #expect(Hex.encode(BLAKE3.hash(message)) == digest)
+    }
+
+    /// The eight-lane compression, as the build's CPU runs it and as the AVX-512 build does, gives
+    /// every lane the one-block hash of its own message, for every length up to a block.
+    @Test func blake3LanesMatchTheOneBlockHash() throws {
+        var random = SplitMix64(seed: 3)
+        for first in stride(from: 0, through: 64, by: 8) {
+            let lengths = (0..<8).map { min(64, first + $0) }
+            let messages = lengths.map { n in (0..<n).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
+            var words = [SIMD8<UInt32>](repeating: SIMD8(), count: 16)
+            for (lane, message) in messages.enumerated() {
+                for (i, byte) in message.enumerated() { words[i >> 2][lane] |= UInt32(byte) << UInt32(8 * (i & 3)) }
+            }
+            let laneLengths = SIMD8<UInt32>(lengths.map { UInt32($0) })
+            func digests(_ compress: (UnsafePointer<SIMD8<UInt32>>, SIMD8<UInt32>, UnsafeMutablePointer<SIMD8<UInt32>>) -> Void) -> [[UInt8]] {
+                var out = [SIMD8<UInt32>](repeating: SIMD8(), count: 8)
+                words.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { compress(m.baseAddress!, laneLengths, $0.baseAddress!) } }
+                return (0..<8).map { lane in (0..<32).map { UInt8(truncatingIfNeeded: out[$0 >> 2][lane] >> UInt32(8 * ($0 & 3))) } }
+            }
+            let expected = messages.map { BLAKE3.hash($0) }
+            #expect(digests { BLAKE3Compression.eightLanes($0, lengths: $1, digest: $2) } == expected, "lengths \(lengths)")
+            #expect(digests { BLAKE3.hashBlocks($0, lengths: $1, digest: $2) } == expected, "lengths \(lengths)")
+            if WideVectors.available {
+                #expect(digests { BLAKE3Wide.compress($0, lengths: $1, digest: $2) } == expected, "lengths \(lengths)")
+            }
+        }
+    }
+
+    static let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+
+    /// A CPU with AVX-512 (this development machine and CI's) takes the wide build, so the test
+    /// above covers it there (unless DAYLIGHT_AVX512=0 is set).
+    @Test(.enabled(if: cpuInfo.contains(" avx512vl"), "needs a CPU with AVX-512"))
+    func aCPUWithAVX512TakesTheWideBuild() {
+        #expect(WideVectors.available)
     }
 
     /// ChaCha with 8 rounds, all-zero 256-bit key and nonce, block 0 (published ChaCha test vector).

@@ -1,0 +1,1 @@
+../PoSpace/BLAKE3Compression.swift
