@@ -219,7 +219,7 @@ final class FarmerTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a new plot must be farmed within a few seconds")
         let record = try XCTUnwrap(added.first { $0["plot_id"] as? String == plot.id })
         XCTAssertEqual(record["k"] as? Int, 18)
-        XCTAssertEqual(record["format_version"] as? Int, 1)
+        XCTAssertEqual(record["format_version"] as? Int, 2)
         XCTAssertEqual(record["path"] as? String, target.path)
         XCTAssertEqual(record["bytes"] as? Int, try FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int)
         XCTAssertEqual(added.count, 3, "the .partial file must not be listed")
