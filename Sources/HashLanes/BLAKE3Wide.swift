@@ -4,6 +4,6 @@
 public enum BLAKE3Wide {
     @inline(never)
     public static func compress(_ m: UnsafePointer<SIMD8<UInt32>>, lengths: SIMD8<UInt32>, digest out: UnsafeMutablePointer<SIMD8<UInt32>>) {
-        BLAKE3Compression.eightLanes(m, lengths: lengths, digest: out)
+        BLAKE3Compression.compress(m, lengths: lengths, digest: out)
     }
 }

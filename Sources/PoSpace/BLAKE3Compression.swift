@@ -1,5 +1,5 @@
 /// BLAKE3's compression of one block, the only form the f functions need (inputs of at most
-/// 64 bytes, with the chunk-start, chunk-end and root flags), eight independent lanes at once.
+/// 64 bytes, with the chunk-start, chunk-end and root flags), for one hash or eight lanes.
 ///
 /// This file is compiled into two modules: PoSpace, for the build's target CPU (AVX2 by
 /// default), and HashLanes (a link to it), for AVX-512, where rotates are one instruction and
@@ -17,26 +17,26 @@ enum BLAKE3Compression {
     /// CHUNK_START | CHUNK_END | ROOT.
     @usableFromInline static let singleBlockFlags: UInt32 = 1 | 2 | 8
 
-    /// Eight independent one-block hashes: word `w` of lane `i`'s message is `m[w][i]`, at most
-    /// `lengths[i]` (≤ 64) bytes, the rest zero; digest word `w` of lane `i` goes to `out[w][i]`.
+    /// One-block hashes, one or eight lanes at once (`Word` is `UInt32` or `Lanes`): word `w` of
+    /// a lane's message is lane `i` of `m[w]`, at most `lengths` (≤ 64) bytes, the rest zero; digest
+    /// word `w` goes to `out[w]`. Always inlined, so each caller gets code for its own word type.
     @inlinable @inline(__always)
-    static func eightLanes(_ m: UnsafePointer<Lanes>, lengths: Lanes, digest out: UnsafeMutablePointer<Lanes>) {
-        var v0 = Lanes(repeating: iv0), v1 = Lanes(repeating: iv1), v2 = Lanes(repeating: iv2), v3 = Lanes(repeating: iv3)
-        var v4 = Lanes(repeating: iv4), v5 = Lanes(repeating: iv5), v6 = Lanes(repeating: iv6), v7 = Lanes(repeating: iv7)
-        var v8 = Lanes(repeating: iv0), v9 = Lanes(repeating: iv1), v10 = Lanes(repeating: iv2), v11 = Lanes(repeating: iv3)
-        var v12 = Lanes(repeating: 0), v13 = Lanes(repeating: 0), v14 = lengths, v15 = Lanes(repeating: singleBlockFlags)
+    static func compress<Word: BLAKE3Word>(_ m: UnsafePointer<Word>, lengths: Word, digest out: UnsafeMutablePointer<Word>) {
+        var v0 = Word(broadcasting: iv0), v1 = Word(broadcasting: iv1), v2 = Word(broadcasting: iv2), v3 = Word(broadcasting: iv3)
+        var v4 = Word(broadcasting: iv4), v5 = Word(broadcasting: iv5), v6 = Word(broadcasting: iv6), v7 = Word(broadcasting: iv7)
+        var v8 = Word(broadcasting: iv0), v9 = Word(broadcasting: iv1), v10 = Word(broadcasting: iv2), v11 = Word(broadcasting: iv3)
+        var v12 = Word(broadcasting: 0), v13 = Word(broadcasting: 0), v14 = lengths, v15 = Word(broadcasting: singleBlockFlags)
 
-        @inline(__always) func rotr(_ x: Lanes, _ n: UInt32) -> Lanes { x &>> n | x &<< (32 - n) }
-        @inline(__always) func g(_ a: inout Lanes, _ b: inout Lanes, _ c: inout Lanes, _ d: inout Lanes, _ x: Lanes, _ y: Lanes) {
-            a = a &+ b &+ x; d = rotr(d ^ a, 16)
-            c &+= d; b = rotr(b ^ c, 12)
-            a = a &+ b &+ y; d = rotr(d ^ a, 8)
-            c &+= d; b = rotr(b ^ c, 7)
+        @inline(__always) func g(_ a: inout Word, _ b: inout Word, _ c: inout Word, _ d: inout Word, _ x: Word, _ y: Word) {
+            a = a &+ b &+ x; d = (d ^ a).rotatedRight(16)
+            c = c &+ d; b = (b ^ c).rotatedRight(12)
+            a = a &+ b &+ y; d = (d ^ a).rotatedRight(8)
+            c = c &+ d; b = (b ^ c).rotatedRight(7)
         }
-        @inline(__always) func round(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes,
-                                     _ m4: Lanes, _ m5: Lanes, _ m6: Lanes, _ m7: Lanes,
-                                     _ m8: Lanes, _ m9: Lanes, _ m10: Lanes, _ m11: Lanes,
-                                     _ m12: Lanes, _ m13: Lanes, _ m14: Lanes, _ m15: Lanes) {
+        @inline(__always) func round(_ m0: Word, _ m1: Word, _ m2: Word, _ m3: Word,
+                                     _ m4: Word, _ m5: Word, _ m6: Word, _ m7: Word,
+                                     _ m8: Word, _ m9: Word, _ m10: Word, _ m11: Word,
+                                     _ m12: Word, _ m13: Word, _ m14: Word, _ m15: Word) {
             g(&v0, &v4, &v8, &v12, m0, m1)
             g(&v1, &v5, &v9, &v13, m2, m3)
             g(&v2, &v6, &v10, &v14, m4, m5)
@@ -46,6 +46,8 @@ enum BLAKE3Compression {
             g(&v2, &v7, &v8, &v13, m12, m13)
             g(&v3, &v4, &v9, &v14, m14, m15)
         }
+        // Seven rounds, fully unrolled: round r reads the message through BLAKE3's permutation
+        // applied r times, so no words move at run time.
         round(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11], m[12], m[13], m[14], m[15])
         round(m[2], m[6], m[3], m[10], m[7], m[0], m[4], m[13], m[1], m[11], m[12], m[5], m[9], m[14], m[15], m[8])
         round(m[3], m[4], m[10], m[12], m[13], m[2], m[7], m[14], m[6], m[5], m[9], m[0], m[11], m[15], m[8], m[1])
@@ -56,4 +58,23 @@ enum BLAKE3Compression {
         out[0] = v0 ^ v8; out[1] = v1 ^ v9; out[2] = v2 ^ v10; out[3] = v3 ^ v11
         out[4] = v4 ^ v12; out[5] = v5 ^ v13; out[6] = v6 ^ v14; out[7] = v7 ^ v15
     }
+}
+
+/// A word of BLAKE3's state: one 32-bit word, or eight lanes of them.
+@usableFromInline
+protocol BLAKE3Word {
+    init(broadcasting word: UInt32)
+    static func &+ (a: Self, b: Self) -> Self
+    static func ^ (a: Self, b: Self) -> Self
+    func rotatedRight(_ n: UInt32) -> Self
+}
+
+extension UInt32: BLAKE3Word {
+    @inlinable @inline(__always) init(broadcasting word: UInt32) { self = word }
+    @inlinable @inline(__always) func rotatedRight(_ n: UInt32) -> UInt32 { self &>> n | self &<< (32 - n) }
+}
+
+extension SIMD8: BLAKE3Word where Scalar == UInt32 {
+    @inlinable @inline(__always) init(broadcasting word: UInt32) { self.init(repeating: word) }
+    @inlinable @inline(__always) func rotatedRight(_ n: UInt32) -> SIMD8<UInt32> { self &>> n | self &<< (32 - n) }
 }
