@@ -33,40 +33,59 @@ import TestRandom
         #expect(expected[7] == f1(UInt64(start + 7)))
     }
 
+    /// Random inputs of Fx for `table`: a previous table of `entries` entries and `pairs` pairs
+    /// of positions in it, with the CPU backend's columns for them.
+    struct FxCase {
+        let k: Int, table: Int
+        let y: [UInt64], meta: [UInt32], left: [UInt32], right: [UInt32]
+        var outUnits: Int { Parameters.metadataUnits(ofTable: table) }
+
+        init(k: Int, table: Int, entries: Int, pairs: Int, random: inout SplitMix64) {
+            self.k = k
+            self.table = table
+            let inUnits = Parameters.metadataUnits(ofTable: table - 1)
+            y = (0..<entries).map { _ in random.bits(k + Parameters.extraBits) }
+            meta = (0..<(entries * inUnits)).map { _ in UInt32(random.bits(k)) }
+            left = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+            right = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
+        }
+
+        /// Calls `body` with the previous table's columns and the pairs.
+        func withInputs<R>(_ body: (TableColumns, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+            try y.withUnsafeBufferPointer { y in
+                try meta.withUnsafeBufferPointer { meta in
+                    try left.withUnsafeBufferPointer { l in
+                        try right.withUnsafeBufferPointer { r in
+                            try body(TableColumns(y: y, metadata: meta, units: Parameters.metadataUnits(ofTable: table - 1)), l, r)
+                        }
+                    }
+                }
+            }
+        }
+
+        /// y and metadata columns of every pair from `backend`'s column form.
+        func columns(_ backend: any ComputeBackend) throws -> (y: [UInt64], meta: [UInt32]) {
+            var ys = [UInt64](repeating: 0, count: left.count), meta = [UInt32](repeating: 0, count: left.count * outUnits)
+            try withInputs { columns, l, r in
+                try ys.withUnsafeMutableBufferPointer { oy in
+                    try meta.withUnsafeMutableBufferPointer { om in
+                        try backend.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
+                    }
+                }
+            }
+            return (ys, meta)
+        }
+    }
+
     @Test(arguments: [18, 29, 32])
     func fxMatchesSwiftForEveryTable(k: Int) throws {
         let gpu = try Self.openCL()
         var random = SplitMix64(seed: UInt64(k))
         for table in 2...7 {
-            let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
-            let entries = 600, pairs = 2300
-            let y = (0..<entries).map { _ in random.bits(k + Parameters.extraBits) }
-            let meta = (0..<(entries * inUnits)).map { _ in UInt32(random.bits(k)) }
-            let left = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
-            let right = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
-            var expectedY = [UInt64](repeating: 0, count: pairs), actualY = expectedY
-            var expectedMeta = [UInt32](repeating: 0, count: pairs * outUnits), actualMeta = expectedMeta
-            try y.withUnsafeBufferPointer { y in
-                try meta.withUnsafeBufferPointer { meta in
-                    try left.withUnsafeBufferPointer { l in
-                        try right.withUnsafeBufferPointer { r in
-                            let columns = TableColumns(y: y, metadata: meta, units: inUnits)
-                            expectedY.withUnsafeMutableBufferPointer { oy in
-                                expectedMeta.withUnsafeMutableBufferPointer { om in
-                                    Self.cpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
-                                }
-                            }
-                            try actualY.withUnsafeMutableBufferPointer { oy in
-                                try actualMeta.withUnsafeMutableBufferPointer { om in
-                                    try gpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            #expect(actualY == expectedY, "k = \(k), table \(table): y")
-            #expect(actualMeta == expectedMeta, "k = \(k), table \(table): metadata")
+            let fx = FxCase(k: k, table: table, entries: 600, pairs: 2300, random: &random)
+            let expected = try fx.columns(Self.cpu), actual = try fx.columns(gpu)
+            #expect(actual.y == expected.y, "k = \(k), table \(table): y")
+            #expect(actual.meta == expected.meta, "k = \(k), table \(table): metadata")
         }
     }
 
@@ -76,37 +95,21 @@ import TestRandom
     @Test func defaultBlocksEqualTheColumns() throws {
         let gpu = try Self.openCL()
         var random = SplitMix64(seed: 77)
-        let k = 20, table = 4, entries = 900, pairs = 5_000, blockSize = 256
-        let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
-        let y = (0..<entries).map { _ in random.bits(k + Parameters.extraBits) }
-        let meta = (0..<(entries * inUnits)).map { _ in UInt32(random.bits(k)) }
-        let left = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
-        let right = (0..<pairs).map { _ in UInt32(random.next() % UInt64(entries)) }
-        var expectedY = [UInt64](repeating: 0, count: pairs), actualY = [UInt64](repeating: .max, count: pairs)
-        var expectedMeta = [UInt32](repeating: 0, count: pairs * outUnits), actualMeta = [UInt32](repeating: .max, count: pairs * outUnits)
+        let pairs = 5_000, blockSize = 256
+        let fx = FxCase(k: 20, table: 4, entries: 900, pairs: pairs, random: &random)
+        let expected = try fx.columns(Self.cpu), outUnits = fx.outUnits
+        var actualY = [UInt64](repeating: .max, count: pairs), actualMeta = [UInt32](repeating: .max, count: pairs * outUnits)
         var consumed = [Int](repeating: 0, count: (pairs + blockSize - 1) / blockSize)
-        try y.withUnsafeBufferPointer { y in
-            try meta.withUnsafeBufferPointer { meta in
-                try left.withUnsafeBufferPointer { l in
-                    try right.withUnsafeBufferPointer { r in
-                        let columns = TableColumns(y: y, metadata: meta, units: inUnits)
-                        expectedY.withUnsafeMutableBufferPointer { oy in
-                            expectedMeta.withUnsafeMutableBufferPointer { om in
-                                Self.cpu.fx(k: k, table: table, previous: columns, left: l, right: r, outY: oy, outMeta: om)
-                            }
-                        }
-                        try actualY.withUnsafeMutableBufferPointer { oy in
-                            try actualMeta.withUnsafeMutableBufferPointer { om in
-                                try consumed.withUnsafeMutableBufferPointer { consumed in
-                                    try gpu.fx(k: k, table: table, previous: columns, left: l, right: r, blockSize: blockSize, threads: 2,
-                                               slicePairs: 1_000) { block, range, ys, units in
-                                        consumed[block] += range.count
-                                        for j in 0..<range.count {
-                                            oy[range.lowerBound + j] = ys[j]
-                                            for u in 0..<outUnits { om[(range.lowerBound + j) * outUnits + u] = units[j * outUnits + u] }
-                                        }
-                                    }
-                                }
+        try fx.withInputs { columns, l, r in
+            try actualY.withUnsafeMutableBufferPointer { oy in
+                try actualMeta.withUnsafeMutableBufferPointer { om in
+                    try consumed.withUnsafeMutableBufferPointer { consumed in
+                        try gpu.fx(k: fx.k, table: fx.table, previous: columns, left: l, right: r, blockSize: blockSize, threads: 2,
+                                   slicePairs: 1_000) { block, range, ys, units in
+                            consumed[block] += range.count
+                            for j in 0..<range.count {
+                                oy[range.lowerBound + j] = ys[j]
+                                for u in 0..<outUnits { om[(range.lowerBound + j) * outUnits + u] = units[j * outUnits + u] }
                             }
                         }
                     }
@@ -114,8 +117,8 @@ import TestRandom
             }
         }
         #expect(consumed == (0..<consumed.count).map { min(blockSize, pairs - $0 * blockSize) })
-        #expect(actualY == expectedY)
-        #expect(actualMeta == expectedMeta)
+        #expect(actualY == expected.y)
+        #expect(actualMeta == expected.meta)
     }
 
     /// Table 1 of a real plot (k = 18): every match, in the CPU matcher's order.
