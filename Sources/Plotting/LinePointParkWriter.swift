@@ -23,10 +23,16 @@ struct LinePointParkWriter {
         pending.reserveCapacity(batch)
     }
 
-    /// Appends the next line points (ascending, continuing the previous pieces).
+    /// Appends the next line points (ascending, continuing the previous pieces). Whole batches
+    /// are encoded where they lie; only the pieces of a batch are gathered first.
     mutating func append(_ points: UnsafeBufferPointer<UInt64>) throws(PlotStoreError) {
         var rest = points[...]
         while !rest.isEmpty {
+            if pending.isEmpty, rest.count >= batch {
+                try store(UnsafeBufferPointer(rebasing: rest.prefix(batch)))
+                rest = rest.dropFirst(batch)
+                continue
+            }
             let take = min(rest.count, batch - pending.count)
             pending.append(contentsOf: rest.prefix(take))
             rest = rest.dropFirst(take)
@@ -40,21 +46,25 @@ struct LinePointParkWriter {
     }
 
     private mutating func flush() throws(PlotStoreError) {
-        let parks = PlotFile.parkCount(pending.count)
+        let points = pending
+        try points.withUnsafeBufferPointer { (points) throws(PlotStoreError) in try store(points) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Encodes and stores the parks of `points` (whole parks but the table's last).
+    private mutating func store(_ points: UnsafeBufferPointer<UInt64>) throws(PlotStoreError) {
+        let parks = PlotFile.parkCount(points.count)
         var encoded = [(bits: [UInt8], deltas: [UInt8])](repeating: ([], []), count: parks)
         let stubBits = self.stubBits
-        pending.withUnsafeBufferPointer { all in
-            encoded.withUnsafeMutableBufferPointer { out in
-                Parallel.forEachSlice(count: parks, threads: threads) { slice in
-                    for p in slice {
-                        let range = (p * PlotLayout.entriesPerPark)..<min(all.count, (p + 1) * PlotLayout.entriesPerPark)
-                        out[p] = LinePointPark.encodeSections(UnsafeBufferPointer(rebasing: all[range]), stubBits: stubBits)
-                    }
+        encoded.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachSlice(count: parks, threads: threads) { slice in
+                for p in slice {
+                    let range = (p * PlotLayout.entriesPerPark)..<min(points.count, (p + 1) * PlotLayout.entriesPerPark)
+                    out[p] = LinePointPark.encodeSections(UnsafeBufferPointer(rebasing: points[range]), stubBits: stubBits)
                 }
             }
         }
         try ParkValues.store(encoded, firstValue: storedValues, table: table, threads: threads, to: writer)
         storedValues += (parks + PlotLayout.parksPerValue - 1) / PlotLayout.parksPerValue
-        pending.removeAll(keepingCapacity: true)
     }
 }
