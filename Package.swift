@@ -40,7 +40,7 @@ let package = Package(
         .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL",
                        providers: [.apt(["ocl-icd-opencl-dev"])]),
 
-        // BLAKE3's eight-lane compression, built for AVX-512 (and inlined elsewhere for the build's CPU).
+        // BLAKE3's compression built for AVX-512 (PoSpace builds the same file for the target CPU).
         .target(name: "HashLanes", swiftSettings: wideVectorSettings),
         // The construction: F1, Fx, matching, verification, quality.
         .target(name: "PoSpace",

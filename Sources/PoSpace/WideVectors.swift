@@ -4,7 +4,7 @@ import Foundation
 /// build made one (not `DAYLIGHT_TARGET_CPU=generic`), the CPU and the kernel offer every
 /// AVX-512 extension that code may use (Linux lists them in /proc/cpuinfo only when the kernel
 /// saves their registers), and `DAYLIGHT_AVX512` is not `0`. Decided here, in code built for
-/// the baseline target: the test itself must run on any CPU.
+/// the baseline target: the check itself must run on any CPU.
 public enum WideVectors {
     /// The extensions `-target-cpu skylake-avx512` may use.
     static let required: Set<Substring> = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
