@@ -37,31 +37,53 @@ public struct CPUBackend: ComputeBackend {
                    blockSize: Int, threads _: Int,
                    consume: (_ block: Int, _ pairs: Range<Int>, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>) -> Void) {
         let n = left.count
-        let outUnits = Parameters.metadataUnits(ofTable: table)
-        let fx = Fx(k: k, table: table)
-        // A run's results stay in L1 until they are consumed: writing every table's y and
-        // metadata out to memory and reading them back cost about 70 ms a table at k = 24.
-        let run = 4096
-        let spare = [UInt32](repeating: 0, count: 4)
-        spare.withUnsafeBufferPointer { spare in
-            let metaIn = previous.metadata.baseAddress ?? spare.baseAddress!
-            Parallel.forEachChunk(count: (n + blockSize - 1) / blockSize, chunk: 1, threads: self.threads) { blocks in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: run) { ys in
-                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * max(1, outUnits)) { meta in
-                        for block in blocks {
-                            for start in stride(from: block * blockSize, to: min(n, (block + 1) * blockSize), by: run) {
-                                let count = min(run, n - start, (block + 1) * blockSize - start)
-                                let pairs = IndexedPairs(y: previous.y.baseAddress!, metadata: metaIn, units: previous.units,
-                                                         left: left.baseAddress! + start, right: right.baseAddress! + start)
-                                fx.evaluateLanes(count: count, inputs: pairs, outY: ys.baseAddress!, outMeta: meta.baseAddress!,
-                                                 outMetaStride: outUnits)
-                                consume(block, start..<(start + count), ys.baseAddress!, meta.baseAddress!)
-                            }
+        let evaluator = FxRuns(k: k, table: table, previous: previous)
+        Parallel.forEachChunk(count: (n + blockSize - 1) / blockSize, chunk: 1, threads: self.threads) { blocks in
+            evaluator.withRunBuffers { buffers in
+                for block in blocks {
+                    let first = block * blockSize
+                    evaluator.evaluate(count: min(blockSize, n - first), left: left.baseAddress! + first,
+                                       right: right.baseAddress! + first, buffers: buffers) { start, count, y, meta in
+                        consume(block, (first + start)..<(first + start + count), y, meta)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Matches a part of the table's kBC groups at a time and hashes its pairs straight away:
+    /// no column of all the matches is made (at k = 24, 128 MiB a table, and as much again for
+    /// the parts it was copied from), and the y values just matched are still in cache for Fx.
+    public func matchAndEvaluate(k: Int, table: Int, previous: TableColumns, parts: Int, threads _: Int,
+                                 consume: (_ part: Int, _ count: Int, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>,
+                                           _ left: UnsafePointer<UInt32>, _ right: UnsafePointer<UInt32>) -> Void) -> Int {
+        let buckets = Bucket.split(previous.y)
+        guard !buckets.isEmpty else { return 0 }
+        let parts = max(1, parts)
+        let evaluator = FxRuns(k: k, table: table, previous: previous)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
+            var matcher = BucketMatcher()
+            var pairs = MatchPairs(capacity: previous.y.count / parts * 11 / 10)
+            evaluator.withRunBuffers { buffers in
+                for part in slice {
+                    let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+                    guard lo < hi else { continue }
+                    pairs.removeAll()
+                    matcher.match(y: previous.y.baseAddress!, buckets: buckets[lo..<hi],
+                                  next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                    counts[part] = pairs.count
+                    pairs.withPairs { l, r, count in
+                        evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in
+                            consume(part, count, y, meta, l + start, r + start)
                         }
                     }
                 }
             }
         }
+        return counts.reduce(0, +)
     }
 
     public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {

@@ -27,6 +27,18 @@ public protocol ComputeBackend: Sendable {
             consume: (_ block: Int, _ pairs: Range<Int>, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>) -> Void)
         throws(ComputeError)
 
+    /// Matching and `fx` in one pass, part by part: the table's kBC groups are split into `parts`
+    /// runs of consecutive groups, and `consume(part, count, y, metadata, left, right)` gets each
+    /// part's matches, in the order of `matches`, with their results, a run of `count`
+    /// consecutive pairs at a time (the pair's positions at `left[j]` and `right[j]`, its y at
+    /// `y[j]`, its units from `metadata + j · units`), all on one thread; parts may be consumed
+    /// concurrently. Returns the number of matches. Parts end to end give the matches of
+    /// `matches` and the results of `fx`, whatever `parts` is.
+    func matchAndEvaluate(k: Int, table: Int, previous: TableColumns, parts: Int, threads: Int,
+                          consume: (_ part: Int, _ count: Int, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>,
+                                    _ left: UnsafePointer<UInt32>, _ right: UnsafePointer<UInt32>) -> Void)
+        throws(ComputeError) -> Int
+
     /// Whether `matches` needs the entries of each kBC group sorted by y. If not, a table need
     /// only be grouped by kBC group (`y / kBC`, ascending), which is cheaper to sort into.
     var needsSortedGroups: Bool { get }
@@ -46,6 +58,25 @@ extension ComputeBackend {
         throws(ComputeError) {
         try fx(k: k, table: table, previous: previous, left: left, right: right, blockSize: blockSize, threads: threads,
                slicePairs: 1 << 22, consume: consume)
+    }
+
+    /// All the matches first (`matches`), then `fx` in `parts` blocks of about equal size.
+    public func matchAndEvaluate(k: Int, table: Int, previous: TableColumns, parts: Int, threads: Int,
+                                 consume: (_ part: Int, _ count: Int, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>,
+                                           _ left: UnsafePointer<UInt32>, _ right: UnsafePointer<UInt32>) -> Void)
+        throws(ComputeError) -> Int {
+        let (left, right) = try matches(y: previous.y)
+        let n = left.count
+        guard n > 0 else { return 0 }
+        try left.withUnsafeBufferPointer { (l) throws(ComputeError) in
+            try right.withUnsafeBufferPointer { (r) throws(ComputeError) in
+                try fx(k: k, table: table, previous: previous, left: l, right: r, blockSize: (n + parts - 1) / max(1, parts),
+                       threads: threads) { block, pairs, y, meta in
+                    consume(block, pairs.count, y, meta, l.baseAddress! + pairs.lowerBound, r.baseAddress! + pairs.lowerBound)
+                }
+            }
+        }
+        return n
     }
 
     /// The block form from columns of about `slicePairs` pairs at a time (whole blocks, at least one).

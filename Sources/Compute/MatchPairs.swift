@@ -19,6 +19,9 @@ struct MatchPairs: ~Copyable {
         right.deallocate()
     }
 
+    /// Forgets the pairs, keeping the room, for the next run of buckets.
+    mutating func removeAll() { count = 0 }
+
     /// Makes room for `extra` more pairs, for `appendReserved`.
     @inline(__always)
     mutating func reserve(_ extra: Int) {

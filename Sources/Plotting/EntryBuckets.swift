@@ -41,15 +41,14 @@ final class EntryBuckets {
         }
     }
 
-    /// Buckets for `n` entries with uniformly distributed y, in blocks of `blockSize`: each
-    /// region has room for its expected share and six standard deviations more (`spare` is
-    /// for tests, which make regions overflow).
-    convenience init(estimating n: Int, blockSize: Int, yBits: Int, units: Int, spare: Int? = nil) {
+    /// Buckets for about `n` entries with uniformly distributed y, in `blocks` blocks of about
+    /// equal size: each region has room for its expected share and six standard deviations
+    /// more (`spare` is for tests, which make regions overflow).
+    convenience init(estimating n: Int, blocks: Int, yBits: Int, units: Int, spare: Int? = nil) {
         let bucketBits = Self.bucketBits(count: n, yBits: yBits)
-        let mean = Double(blockSize) / Double(1 << bucketBits)
+        let mean = Double(n) / Double(max(1, blocks)) / Double(1 << bucketBits)
         let room = Int(mean) + (spare ?? Int(6 * mean.squareRoot()) + 16)
-        self.init(blocks: max(1, (n + blockSize - 1) / blockSize), bucketBits: bucketBits,
-                  yBits: yBits, units: units) { _ in room }
+        self.init(blocks: max(1, blocks), bucketBits: bucketBits, yBits: yBits, units: units) { _ in room }
     }
 
     private init(blocks: Int, bucketBits: Int, yBits: Int, units: Int, room: (Int) -> Int) {

@@ -37,32 +37,29 @@ struct ForwardPropagation {
     /// Table `previous.table + 1` from its predecessor, in `entryOrder`; table 7 stays in the order
     /// of its matches: nothing matches against it, and phase 3 sorts it by (f7, position), which
     /// does not depend on the order it comes in. Fx's results go straight into the sort's
-    /// buckets; the predecessor's y and metadata are released (all the next table needs of it
-    /// are its pointers) before the sorted columns claim their memory.
+    /// buckets, part by part as the parts are matched; the predecessor's y and metadata are
+    /// released (all the next table needs of it are its pointers) before the sorted columns
+    /// claim their memory.
     func nextTable(after previous: inout ForwardTable) throws(ComputeError) -> ForwardTable {
         let table = previous.table + 1
-        let (left, right) = try matches(in: previous)
         guard table < 7 else {
+            let (left, right) = try matches(in: previous)
             let (ys, meta) = try evaluate(previous, left: left, right: right)
             previous.y = []
             previous.metadata = []
             return ForwardTable(table: table, y: ys, metadata: meta, left: left, right: right)
         }
-        let n = left.count, units = Parameters.metadataUnits(ofTable: table), yBits = k + Parameters.extraBits
-        // Eight blocks a thread: a thread slowed down leaves the others little to wait for, and
-        // each block's share of a bucket (its region) is still large enough to estimate closely.
-        let blockSize = max(1 << 16, (n + 8 * threads - 1) / (8 * threads))
-        let buckets = EntryBuckets(estimating: n, blockSize: blockSize, yBits: yBits, units: units)
-        try previous.y.withUnsafeBufferPointer { (prevY) throws(ComputeError) in
+        let units = Parameters.metadataUnits(ofTable: table), yBits = k + Parameters.extraBits
+        // Eight parts a thread: a thread slowed down leaves the others little to wait for, and
+        // each part's share of a bucket (its region) is still large enough to estimate closely.
+        // A table has about as many matches as its predecessor has entries.
+        let parts = 8 * threads
+        let buckets = EntryBuckets(estimating: previous.count, blocks: parts, yBits: yBits, units: units)
+        let n = try previous.y.withUnsafeBufferPointer { (prevY) throws(ComputeError) in
             try previous.metadata.withUnsafeBufferPointer { (prevMeta) throws(ComputeError) in
-                try left.withUnsafeBufferPointer { (l) throws(ComputeError) in
-                    try right.withUnsafeBufferPointer { (r) throws(ComputeError) in
-                        try backend.fx(k: k, table: table, previous: TableColumns(y: prevY, metadata: prevMeta, units: previous.units),
-                                       left: l, right: r, blockSize: blockSize, threads: threads) { block, pairs, y, meta in
-                            buckets.scatter(block: block, count: pairs.count, y: y, meta: meta,
-                                            left: l.baseAddress! + pairs.lowerBound, right: r.baseAddress! + pairs.lowerBound)
-                        }
-                    }
+                try backend.matchAndEvaluate(k: k, table: table, previous: TableColumns(y: prevY, metadata: prevMeta, units: previous.units),
+                                             parts: parts, threads: threads) { part, count, y, meta, left, right in
+                    buckets.scatter(block: part, count: count, y: y, meta: meta, left: left, right: right)
                 }
             }
         }

@@ -20,7 +20,7 @@ import Testing
         EntrySort.sort(&expected, by: order, yBits: yBits, units: units, threads: 1)
 
         for threads in [1, 2] {
-            let buckets = EntryBuckets(estimating: n, blockSize: blockSize, yBits: yBits, units: units, spare: spare)
+            let buckets = EntryBuckets(estimating: n, blocks: n / blockSize, yBits: yBits, units: units, spare: spare)
             #expect(buckets.blocks == 12)
             y.withUnsafeBufferPointer { y in
                 metadata.withUnsafeBufferPointer { meta in
