@@ -65,6 +65,14 @@ struct BucketMatcher {
         }
     }
 
+    /// Matches part `part` of `buckets` split into `parts` runs of consecutive buckets (a run's
+    /// last bucket matches against the next run's first), appending pairs as `match` does.
+    mutating func match(part: Int, of parts: Int, buckets: [Bucket], y: UnsafePointer<UInt64>, into pairs: inout MatchPairs) {
+        let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+        guard lo < hi else { return }
+        match(y: y, buckets: buckets[lo..<hi], next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+    }
+
     /// The right bucket in window order: rows ascending, each row's entries in position order.
     private struct WindowLayout {
         let start: UnsafeMutablePointer<UInt16>

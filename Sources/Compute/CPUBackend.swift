@@ -69,11 +69,8 @@ public struct CPUBackend: ComputeBackend {
             var pairs = MatchPairs(capacity: previous.y.count / parts * 11 / 10)
             evaluator.withRunBuffers { buffers in
                 for part in slice {
-                    let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
-                    guard lo < hi else { continue }
                     pairs.removeAll()
-                    matcher.match(y: previous.y.baseAddress!, buckets: buckets[lo..<hi],
-                                  next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                    matcher.match(part: part, of: parts, buckets: buckets, y: previous.y.baseAddress!, into: &pairs)
                     counts[part] = pairs.count
                     pairs.withPairs { l, r, count in
                         evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in
@@ -94,11 +91,8 @@ public struct CPUBackend: ComputeBackend {
         Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
             var matcher = BucketMatcher()
             for part in slice {
-                let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
-                let estimate = (buckets[hi - 1].range.upperBound - buckets[lo].range.lowerBound) * 11 / 10
-                var pairs = MatchPairs(capacity: estimate)
-                matcher.match(y: y.baseAddress!, buckets: buckets[lo..<hi],
-                              next: hi < buckets.count ? buckets[hi] : nil, into: &pairs)
+                var pairs = MatchPairs(capacity: y.count / parts * 11 / 10)
+                matcher.match(part: part, of: parts, buckets: buckets, y: y.baseAddress!, into: &pairs)
                 found[part].pairs = consume pairs
             }
         }
