@@ -1,5 +1,6 @@
 import COpenCL
 import Foundation
+import Synchronization
 
 /// One OpenCL device as the driver describes it. (Its handles are the driver's process-wide
 /// identifiers, safe to pass between threads.)
@@ -26,8 +27,18 @@ public enum OpenCLDevices {
     /// The loader's answer when no driver (platform) is installed: CL_PLATFORM_NOT_FOUND_KHR.
     static let noPlatform: cl_int = -1001
 
+    /// Held while listing: two first listings at once (the ICD loader setting up its drivers)
+    /// left one of them with no device (ocl-icd 2.3 and POCL 3.1: `CL_DEVICE_NOT_FOUND` from
+    /// clGetDeviceIDs on the platform the other listing found it on).
+    private static let listing = Mutex(())
+
     /// Every device of every platform, in the loader's order; empty when no platform is installed.
+    /// Safe to call from several threads at once.
     public static func all() throws(ComputeError) -> [OpenCLDeviceInfo] {
+        try listing.withLock { _ throws(ComputeError) in try list() }
+    }
+
+    private static func list() throws(ComputeError) -> [OpenCLDeviceInfo] {
         var count: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &count)
         if status == noPlatform || (status == CL_SUCCESS && count == 0) { return [] }
