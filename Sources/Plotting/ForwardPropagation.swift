@@ -103,6 +103,6 @@ struct ForwardPropagation {
     }
 
     func sortByY(_ keys: inout [UInt64], _ values: inout [UInt32]) {
-        sortPairs(&keys, &values, keyBits: k + Parameters.extraBits, threads: threads)
+        PackedSort.sort(&keys, &values, keyBits: k + Parameters.extraBits, valueBits: k, threads: threads)
     }
 }

@@ -36,7 +36,8 @@ struct LinePointTables {
             // final table) are at most the one of the two largest.
             let limit = t == 1 ? 1 << k : previousSize
             let keyBits = 64 - LinePoint.encode(UInt64(max(1, limit - 1)), UInt64(max(0, limit - 2))).leadingZeroBitCount
-            sortPairs(&keys, &order, keyBits: keyBits, threads: threads)
+            let entryBits = 64 - UInt64(max(1, source.count - 1)).leadingZeroBitCount
+            PackedSort.sort(&keys, &order, keyBits: keyBits, valueBits: entryBits, threads: threads)
             newPosition = PositionMap.inverting(order, count: source.count, threads: threads)
             tables[t + 1].left = []
             tables[t + 1].right = []

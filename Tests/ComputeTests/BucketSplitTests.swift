@@ -1,0 +1,28 @@
+@testable import Compute
+import PoSpace
+import Testing
+import TestRandom
+
+@Suite struct BucketSplitTests {
+    /// The groups found by galloping are the groups a scan finds: groups of one entry, of the
+    /// usual size, and far larger than the first gallop; gaps between group ids; entries
+    /// shuffled inside each group; a table of one group.
+    @Test(arguments: [1, 2, 50, 240, 3000])
+    func splitFindsEveryGroup(perGroup: Int) {
+        let kBC = Parameters.kBC
+        var random = SplitMix64(seed: 3 + UInt64(perGroup))
+        var y = [UInt64]()
+        var expected = [(id: UInt64, range: Range<Int>)]()
+        for id in [UInt64(0), 1, 2, 5, 6, 40, 41, 1000] {
+            let size = 1 + Int(random.next() % UInt64(2 * perGroup))
+            let group = (0..<size).map { _ in id * kBC + random.next() % kBC }
+            expected.append((id, y.count..<(y.count + size)))
+            y += group
+        }
+        let found = y.withUnsafeBufferPointer { Bucket.split($0) }
+        #expect(found.map(\.id) == expected.map(\.id))
+        #expect(found.map(\.range) == expected.map(\.range))
+        let one = y[..<expected[0].range.upperBound].withUnsafeBufferPointer { Bucket.split($0) }
+        #expect(one.map(\.range) == [expected[0].range])
+    }
+}
