@@ -202,31 +202,17 @@ struct Bucket {
     let id: UInt64
     let range: Range<Int>
 
-    /// The buckets of a table grouped by kBC group (ascending; any order inside a group), in
-    /// order. Every entry past a group is at or above its end, so each group's end is found by
-    /// galloping and then bisecting, about ten probes where a scan compared every entry (about
-    /// 240 a group at plot density; the scan was 6 ms a table at k = 24, on one thread while
-    /// the others waited).
+    /// The buckets of a table grouped by kBC group (ascending; any order inside a group), in order.
     static func split(_ y: UnsafeBufferPointer<UInt64>) -> [Bucket] {
         var buckets = [Bucket]()
         var start = 0
         while start < y.count {
             let id = y[start] / Parameters.kBC
             let end = (id + 1) * Parameters.kBC
-            // Entries before `low` are in the group; the group ends at or before `high`.
-            var low = start + 1, width = 128
-            var high = min(y.count, low + width)
-            while high < y.count, y[high] < end {
-                low = high + 1
-                width *= 2
-                high = min(y.count, low + width)
-            }
-            while low < high {
-                let middle = (low + high) / 2
-                if y[middle] < end { low = middle + 1 } else { high = middle }
-            }
-            buckets.append(Bucket(id: id, range: start..<low))
-            start = low
+            var i = start + 1
+            while i < y.count, y[i] < end { i += 1 }
+            buckets.append(Bucket(id: id, range: start..<i))
+            start = i
         }
         return buckets
     }

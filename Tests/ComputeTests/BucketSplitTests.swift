@@ -4,9 +4,9 @@ import Testing
 import TestRandom
 
 @Suite struct BucketSplitTests {
-    /// The groups found by galloping are the groups a scan finds: groups of one entry, of the
-    /// usual size, and far larger than the first gallop; gaps between group ids; entries
-    /// shuffled inside each group; a table of one group.
+    /// A table grouped by kBC group splits into its groups: groups of one entry, of the usual
+    /// size and far larger; gaps between group ids; entries in any order inside each group; a
+    /// table of one group.
     @Test(arguments: [1, 2, 50, 240, 3000])
     func splitFindsEveryGroup(perGroup: Int) {
         let kBC = Parameters.kBC
