@@ -59,25 +59,43 @@ enum PackedSort {
                             }
                         }
                     }
-                    // Each bucket: its words sorted alone (the keys' place as scratch), then unpacked there.
+                    // Each bucket: its words sorted alone, then unpacked into place. A bucket that
+                    // spreads is sorted into a scratch buffer of the thread's, which stays in cache:
+                    // spread into its place in the keys instead, each bucket's first writes to
+                    // those lines missed the cache at random.
                     let place = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
                     defer { place.deallocate() }
                     let none = place.bindMemory(to: NoValue.self, capacity: n)
+                    let sortedBits = Int(shift) + valueBits
                     starts.withUnsafeBufferPointer { s in
+                        var largest = 0
+                        for d in 0..<buckets { largest = max(largest, s[d + 1] - s[d]) }
+                        let scratchCount = min(largest, RadixSort.spreadLimit)
                         Parallel.forEachChunk(count: buckets, chunk: 16, threads: threads) { range in
+                            let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, scratchCount))
+                            defer { scratch.deallocate() }
                             for d in range {
                                 let lo = s[d], count = s[d + 1] - s[d]
                                 guard count > 0 else { continue }
-                                RadixSort.sort(keys: UnsafeMutableBufferPointer(start: w + lo, count: count),
-                                               values: UnsafeMutableBufferPointer(start: none, count: count),
-                                               scratchKeys: UnsafeMutableBufferPointer(start: k + lo, count: count),
-                                               scratchValues: UnsafeMutableBufferPointer(start: none, count: count),
-                                               keyBits: Int(shift) + valueBits, threads: 1)
+                                let words = UnsafeMutableBufferPointer(start: w + lo, count: count)
+                                let values = UnsafeMutableBufferPointer(start: none, count: count)
+                                let sorted: UnsafeMutablePointer<UInt64>
+                                if RadixSort.spreads(count: count, keyBits: sortedBits) {
+                                    RadixSort.spreadAndInsert(keys: words, values: values,
+                                                              scratchKeys: UnsafeMutableBufferPointer(start: scratch, count: count),
+                                                              scratchValues: values, keyBits: sortedBits, leavingResultInScratch: true)
+                                    sorted = scratch
+                                } else {
+                                    RadixSort.sort(keys: words, values: values,
+                                                   scratchKeys: UnsafeMutableBufferPointer(start: k + lo, count: count),
+                                                   scratchValues: values, keyBits: sortedBits, threads: 1)
+                                    sorted = w + lo
+                                }
                                 let prefix = UInt64(d) << shift
-                                for i in lo..<(lo + count) {
-                                    let word = w[i]
-                                    k[i] = prefix | word >> UInt64(valueBits)
-                                    v[i] = UInt32(truncatingIfNeeded: word & valueMask)
+                                for i in 0..<count {
+                                    let word = sorted[i]
+                                    k[lo &+ i] = prefix | word >> UInt64(valueBits)
+                                    v[lo &+ i] = UInt32(truncatingIfNeeded: word & valueMask)
                                 }
                             }
                         }

@@ -60,7 +60,7 @@ enum RadixSort {
         }
         if passes % 2 == 1 {
             keys.baseAddress!.update(from: scratchKeys.baseAddress!, count: n)
-            values.baseAddress!.update(from: scratchValues.baseAddress!, count: n)
+            copyValues(values.baseAddress!, from: scratchValues.baseAddress!, count: n)
         }
     }
 
@@ -69,7 +69,7 @@ enum RadixSort {
     static let spreadLimit = 1 << 16
     /// Whether `count` keys of `keyBits` bits are sorted by `spreadAndInsert`: an input too small
     /// for `sortByBuckets`, or one of its buckets.
-    private static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
+    static func spreads(count: Int, keyBits: Int) -> Bool { count <= spreadLimit && keyBits > 2 * digitBits }
 
     /// `spreadAndInsert` spreads into at most 2^15 slots (128 KiB of counters) and
     /// `sortByBuckets` makes buckets of about 2^15 elements (384 KiB with their values), which
@@ -87,7 +87,7 @@ enum RadixSort {
     /// twice, where an LSD sort of a wide key would move it once per digit and clear and sum a
     /// table of 2^digitBits counts per digit. With `leavingResultInScratch` the sorted elements
     /// are left in the scratch arrays, sparing a copy to a caller that wants them there.
-    private static func spreadAndInsert<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
+    static func spreadAndInsert<Value>(keys: UnsafeMutableBufferPointer<UInt64>, values: UnsafeMutableBufferPointer<Value>,
                                                scratchKeys: UnsafeMutableBufferPointer<UInt64>, scratchValues: UnsafeMutableBufferPointer<Value>,
                                         keyBits: Int, leavingResultInScratch: Bool = false) {
         let n = keys.count
@@ -139,7 +139,7 @@ enum RadixSort {
         }
         if !leavingResultInScratch {
             k.update(from: sk, count: n)
-            v.update(from: sv, count: n)
+            copyValues(v, from: sv, count: n)
         }
     }
 
@@ -196,12 +196,24 @@ enum RadixSort {
                 }
             }
         }
-        // Each bucket: sort its slice of the scratch arrays (using the inputs' slice as scratch),
-        // then copy it back into place. Threads take up to sixteen buckets at a time as they go: keys
-        // need not fill their range (line points of values below 2^v stay below 2^(2v - 1)), so
-        // buckets may hold very different shares of the elements.
+        // Each bucket: sort its slice of the scratch arrays, then copy it into place. A bucket
+        // that spreads is spread into a buffer of the thread's, which stays in cache (spread
+        // straight into its place in the input, each bucket's first writes to those lines
+        // missed the cache at random); a larger one uses its place in the input as scratch.
+        // Threads take up to sixteen buckets at a time as they go: keys need not fill their
+        // range (line points of values below 2^v stay below 2^(2v - 1)), so buckets may hold
+        // very different shares of the elements.
         starts.withUnsafeBufferPointer { s in
+            var largest = 0
+            for d in 0..<buckets { largest = max(largest, s[d + 1] - s[d]) }
+            let scratchCount = max(1, min(largest, spreadLimit))
             Parallel.forEachChunk(count: buckets, chunk: 16, threads: threads) { chunk in
+                let hotKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: scratchCount)
+                let hotValues = UnsafeMutablePointer<Value>.allocate(capacity: scratchCount)
+                defer {
+                    hotKeys.deallocate()
+                    hotValues.deallocate()
+                }
                 for d in chunk {
                     let lo = s[d], hi = s[d + 1]
                     guard hi > lo else { continue }
@@ -210,18 +222,28 @@ enum RadixSort {
                     let placeKeys = UnsafeMutableBufferPointer(start: k + lo, count: hi - lo)
                     let placeValues = UnsafeMutableBufferPointer(start: v + lo, count: hi - lo)
                     if spreads(count: hi - lo, keyBits: Int(shift)) {
-                        // The spread sorts into its scratch: the bucket's place in the input.
-                        spreadAndInsert(keys: bucketKeys, values: bucketValues, scratchKeys: placeKeys, scratchValues: placeValues,
+                        spreadAndInsert(keys: bucketKeys, values: bucketValues,
+                                        scratchKeys: UnsafeMutableBufferPointer(start: hotKeys, count: hi - lo),
+                                        scratchValues: UnsafeMutableBufferPointer(start: hotValues, count: hi - lo),
                                         keyBits: Int(shift), leavingResultInScratch: true)
+                        placeKeys.baseAddress!.update(from: hotKeys, count: hi - lo)
+                        copyValues(placeValues.baseAddress!, from: hotValues, count: hi - lo)
                     } else {
                         sort(keys: bucketKeys, values: bucketValues, scratchKeys: placeKeys, scratchValues: placeValues,
                              keyBits: Int(shift), threads: 1)
                         placeKeys.baseAddress!.update(from: bucketKeys.baseAddress!, count: hi - lo)
-                        placeValues.baseAddress!.update(from: bucketValues.baseAddress!, count: hi - lo)
+                        copyValues(placeValues.baseAddress!, from: bucketValues.baseAddress!, count: hi - lo)
                     }
                 }
             }
         }
+    }
+
+    /// Copies `count` values. Values of no size (`NoValue`) all share one byte's place, and
+    /// `update(from:count:)` would still copy a byte each, past that place.
+    @inline(__always)
+    private static func copyValues<Value>(_ destination: UnsafeMutablePointer<Value>, from source: UnsafePointer<Value>, count: Int) {
+        if MemoryLayout<Value>.size > 0 { destination.update(from: source, count: count) }
     }
 
     /// Turns per-worker bucket counts (`counts[w * buckets + d]`) into each worker's first write
