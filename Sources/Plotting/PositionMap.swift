@@ -5,7 +5,10 @@ import PoSpace
 /// random place of the whole map per entry, and every such store brings a cache line in from
 /// memory and writes it back (bound by that traffic: about 50 ms a table at k = 24). So the
 /// (entry, rank) pairs are first scattered into stretches of the map by the entry's top bits,
-/// one write stream a stretch, and then each stretch, which fits in L2, is filled on its own.
+/// one write stream a stretch, and then each stretch is filled on its own in a buffer of the
+/// thread's, which stays in L2, and copied into the map in order (filled in the map itself,
+/// each stretch's first writes to its lines missed the cache at random, after a pass that had
+/// set the whole map to `UInt32.max`).
 enum PositionMap {
     /// Entries a stretch: 256 KiB of the map.
     static let stretchBits = 16
@@ -17,7 +20,7 @@ enum PositionMap {
         let stretches = (max(1, count) - 1) >> stretchBits + 1
         let workers = max(1, min(threads, n / 65_536 + 1))
         let chunk = (n + workers - 1) / workers
-        var map = [UInt32](repeating: .max, count: count)
+        var map = [UInt32](uninitializedCount: count)
         var pairs = [UInt64](uninitializedCount: n)
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * stretches)
         defer { cursors.deallocate() }
@@ -43,15 +46,21 @@ enum PositionMap {
                         }
                     }
                 }
-                // Ranks go to distinct entries, so threads write disjoint places.
+                // Each stretch is one thread's: threads write disjoint places.
                 map.withUnsafeMutableBufferPointer { map in
                     starts.withUnsafeBufferPointer { s in
                         Parallel.forEachChunk(count: stretches, chunk: 4, threads: threads) { range in
-                            for stretch in range {
-                                for j in s[stretch]..<s[stretch + 1] {
+                            let stretch = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << stretchBits)
+                            defer { stretch.deallocate() }
+                            for t in range {
+                                let first = t << stretchBits, length = min(count - first, 1 << stretchBits)
+                                guard length > 0 else { continue }
+                                stretch.update(repeating: .max, count: length)
+                                for j in s[t]..<s[t + 1] {
                                     let pair = pairs[j]
-                                    map[Int(pair >> 32)] = UInt32(truncatingIfNeeded: pair)
+                                    stretch[Int(pair >> 32) &- first] = UInt32(truncatingIfNeeded: pair)
                                 }
+                                (map.baseAddress! + first).update(from: stretch, count: length)
                             }
                         }
                     }

@@ -16,4 +16,10 @@ import Testing
         for (rank, entry) in order.enumerated() { expected[Int(entry)] = UInt32(rank) }
         #expect(PositionMap.inverting(order, count: count, threads: threads) == expected)
     }
+
+    /// A map of no entries, and entries that no rank names.
+    @Test func emptyAndUnnamed() {
+        #expect(PositionMap.inverting([], count: 0, threads: 2) == [])
+        #expect(PositionMap.inverting([], count: 3, threads: 2) == [.max, .max, .max])
+    }
 }
