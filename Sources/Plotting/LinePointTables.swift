@@ -13,16 +13,21 @@ struct LinePointTables {
 
     init(forward tables: [ForwardTable], used: [EntryBits], k: Int, threads: Int) {
         var linePoints = [[UInt64]](repeating: [], count: 7)
-        (f7, positions) = Self.compute(forward: tables, used: used, k: k, threads: threads) { linePoints[$0] = $1 }
+        let table7 = Self.compute(forward: tables, used: used, k: k, threads: threads) { linePoints[$0] = $1 }
         self.linePoints = linePoints
+        let shift = UInt64(table7.positionBits)
+        f7 = table7.entries.map { $0 >> shift }
+        positions = table7.entries.map { $0 & ((1 << shift) - 1) }
     }
 
     /// Computes final tables 1–6 in order and hands each to `finished` as soon as it is sorted,
     /// keeping none of them (the plotter stores one while the next is computed); returns
-    /// table 7, sorted by (f7, position). Each forward table's pointers (and table 1's x values)
-    /// are released once read, so that the next tables' buffers reuse their memory.
+    /// table 7's entries sorted by (f7, position), each as one word `f7 << positionBits |
+    /// position` (as `Table7ParkWriter` takes them: split into two arrays, they took 266 MB more
+    /// at k = 24, written and read once more). Each forward table's pointers (and table 1's x
+    /// values) are released once read, so that the next tables' buffers reuse their memory.
     static func compute(forward tables: consuming [ForwardTable], used: [EntryBits], k: Int, threads: Int,
-                        finished: (_ table: Int, _ linePoints: [UInt64]) -> Void) -> (f7: [UInt64], positions: [UInt64]) {
+                        finished: (_ table: Int, _ linePoints: [UInt64]) -> Void) -> (entries: [UInt64], positionBits: Int) {
         // newPosition[i]: where kept entry i of the current forward table landed in its final table.
         var newPosition = [UInt32]()
         var previousSize = 0
@@ -61,21 +66,7 @@ struct LinePointTables {
         }
         // The keys hold all there is: no index rides along.
         sortKeys(&keys, keyBits: k + positionBits, threads: threads)
-        let mask = (UInt64(1) << UInt64(positionBits)) - 1
-        var f7 = [UInt64](uninitializedCount: n), positions = [UInt64](uninitializedCount: n)
-        keys.withUnsafeBufferPointer { keys in
-            f7.withUnsafeMutableBufferPointer { f7 in
-                positions.withUnsafeMutableBufferPointer { positions in
-                    Parallel.forEachSlice(count: n, threads: threads) { slice in
-                        for i in slice {
-                            f7[i] = keys[i] >> UInt64(positionBits)
-                            positions[i] = keys[i] & mask
-                        }
-                    }
-                }
-            }
-        }
-        return (f7, positions)
+        return (keys, positionBits)
     }
 
     /// The line points of the kept entries `kept` of `source` (forward table `table + 1`), from

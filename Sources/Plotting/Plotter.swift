@@ -170,12 +170,9 @@ public enum Plotter {
 
         clock.start(4, "writing")
         try storing { () throws(PlotStoreError) in
+            precondition(table7.positionBits == header.positionBits, "table 7 packed with \(table7.positionBits)-bit positions")
             var parks = Table7ParkWriter(positionBits: header.positionBits, threads: request.threads, writer: writer)
-            try table7.f7.withUnsafeBufferPointer { (f7) throws(PlotStoreError) in
-                try table7.positions.withUnsafeBufferPointer { (positions) throws(PlotStoreError) in
-                    try parks.append(f7: f7, positions: positions)
-                }
-            }
+            try table7.entries.withUnsafeBufferPointer { (entries) throws(PlotStoreError) in try parks.append(entries: entries) }
             try parks.finish()
         }
         progress(.tableFinished(phase: 4, table: 7, entries: sizes[6], fraction: 1))
