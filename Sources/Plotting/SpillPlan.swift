@@ -7,7 +7,8 @@ public enum SpillPlan: Equatable, Sendable {
     case spill(bucketBits: Int)
 
     /// What every plot holds whatever its size: the plot writer's pending transaction
-    /// (64 MiB) and the process's own code and libraries (about 75 MiB of resident mapped files).
+    /// (16 MiB; this allowed for 64 MiB) and the process's own code and libraries (about
+    /// 75 MiB of resident mapped files).
     static let processBytes = 144 << 20
 
     /// Peak memory of an in-memory plot: measured at most 2.45 GiB at k = 24 over five plot ids
