@@ -21,8 +21,9 @@ enum PackedSort {
         min(keyBits, max(1, (64 - UInt64(max(1, n)).leadingZeroBitCount) - RadixSort.spreadBitsLimit))
     }
 
-    /// Sorts `keys` (their low `keyBits` bits; the bits above must be 0) and `values` (each
-    /// below 2^`valueBits`) by key, then value.
+    /// Sorts `keys` (below 2^`keyBits`) and `values` (below 2^`valueBits`) by key, then value.
+    /// Bits above those widths are not kept (masked so that they cannot send an element out of
+    /// the buckets).
     static func sort(_ keys: inout [UInt64], _ values: inout [UInt32], keyBits: Int, valueBits: Int, threads: Int) {
         let n = keys.count
         guard n >= 1 << 16, fits(count: n, keyBits: keyBits, valueBits: valueBits) else {
@@ -30,7 +31,7 @@ enum PackedSort {
             return
         }
         let bucketBits = bucketBits(count: n, keyBits: keyBits)
-        let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits
+        let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits, bucketMask = UInt64(buckets - 1)
         let lowMask = (UInt64(1) << shift) &- 1, valueMask = (UInt64(1) << UInt64(valueBits)) &- 1
         let workers = max(1, min(threads, n / 65_536 + 1)), chunk = (n + workers - 1) / workers
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
@@ -44,7 +45,7 @@ enum PackedSort {
                     Parallel.forEachSlice(count: workers, threads: workers) { ws in
                         for worker in ws {
                             let c = cursors.baseAddress! + worker * buckets
-                            for i in (worker * chunk)..<min(n, (worker + 1) * chunk) { c[Int(truncatingIfNeeded: k[i] >> shift)] &+= 1 }
+                            for i in (worker * chunk)..<min(n, (worker + 1) * chunk) { c[Int(truncatingIfNeeded: (k[i] >> shift) & bucketMask)] &+= 1 }
                         }
                     }
                     let starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
@@ -52,7 +53,7 @@ enum PackedSort {
                         for worker in ws {
                             let c = cursors.baseAddress! + worker * buckets
                             for i in (worker * chunk)..<min(n, (worker + 1) * chunk) {
-                                let key = k[i], d = Int(truncatingIfNeeded: key >> shift)
+                                let key = k[i], d = Int(truncatingIfNeeded: (key >> shift) & bucketMask)
                                 let at = c[d]
                                 c[d] = at &+ 1
                                 w[at] = (key & lowMask) << UInt64(valueBits) | UInt64(v[i])
