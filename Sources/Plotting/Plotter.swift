@@ -172,7 +172,7 @@ public enum Plotter {
         try storing { () throws(PlotStoreError) in
             precondition(table7.positionBits == header.positionBits, "table 7 packed with \(table7.positionBits)-bit positions")
             var parks = Table7ParkWriter(positionBits: header.positionBits, threads: request.threads, writer: writer)
-            try table7.entries.withUnsafeBufferPointer { (entries) throws(PlotStoreError) in try parks.append(entries: entries) }
+            try table7.entries.withUnsafeBufferPointer { (entries) throws(PlotStoreError) in try parks.append(entries) }
             try parks.finish()
         }
         progress(.tableFinished(phase: 4, table: 7, entries: sizes[6], fraction: 1))
