@@ -163,7 +163,7 @@ struct BucketMatcher {
                     }
                     // Read out the listed vectors in order: left entry, then window order, then lane, which
                     // is the order of left position, m, then right position. A vector holds one hit, seldom two.
-                    pairs.reserve(listed &* Lanes.scalarCount)
+                    var out = pairs.writer(reserving: listed &* Lanes.scalarCount)
                     for i in 0..<listed {
                         let item = list[i]
                         let q = Int(item >> 16), h = Int(item & 0xffff)
@@ -183,13 +183,14 @@ struct BucketMatcher {
                         }
                         // The first hit is written whether there is one or not (a false hit past the
                         // window's end leaves none), the rest in a loop that is seldom entered.
-                        pairs.appendReserved(left, right(lanes.trailingZeroBitCount & 15), if: lanes != 0)
+                        out.append(left, right(lanes.trailingZeroBitCount & 15), if: lanes != 0)
                         lanes &= lanes &- 1
                         while lanes != 0 {
-                            pairs.appendReserved(left, right(lanes.trailingZeroBitCount), if: true)
+                            out.append(left, right(lanes.trailingZeroBitCount), if: true)
                             lanes &= lanes &- 1
                         }
                     }
+                    pairs.finish(out)
                     runStart = runEnd
                 }
             }

@@ -1,7 +1,7 @@
 /// The matches of a run of buckets, as (left, right) positions, in a buffer that grows by
-/// doubling: the matcher reserves room for a run's possible hits, then appends each without
-/// a branch or any of an array's uniqueness checks. Owns its memory; `withPairs` reads the
-/// pairs in place.
+/// doubling: the matcher reserves room for a run's possible hits and appends each through a
+/// `PairWriter`, without a branch or any of an array's uniqueness checks. Owns its memory;
+/// `withPairs` reads the pairs in place.
 struct MatchPairs: ~Copyable {
     private var left: UnsafeMutablePointer<UInt32>
     private var right: UnsafeMutablePointer<UInt32>
@@ -22,19 +22,18 @@ struct MatchPairs: ~Copyable {
     /// Forgets the pairs, keeping the room, for the next run of buckets.
     mutating func removeAll() { count = 0 }
 
-    /// Makes room for `extra` more pairs, for `appendReserved`.
+    /// Room for `extra` more pairs, appended through the returned writer until `finish`: its
+    /// count stays in a register, where the pairs' own went through memory at every append
+    /// (the matcher took about 10 % longer).
     @inline(__always)
-    mutating func reserve(_ extra: Int) {
+    mutating func writer(reserving extra: Int) -> PairWriter {
         while count + extra > capacity { grow() }
+        return PairWriter(left: left, right: right, count: count)
     }
 
-    /// Writes the pair after the last and keeps it if `keep`: no branch. Needs room `reserve`d.
+    /// Takes the pairs a writer from `writer(reserving:)` appended.
     @inline(__always)
-    mutating func appendReserved(_ l: UInt32, _ r: UInt32, if keep: Bool) {
-        left[count] = l
-        right[count] = r
-        count &+= keep ? 1 : 0
-    }
+    mutating func finish(_ writer: PairWriter) { count = writer.count }
 
     private mutating func grow() {
         let bigger = capacity * 2
