@@ -99,7 +99,7 @@ enum RadixSort {
         let (k, v, sk, sv) = (keys.baseAddress!, values.baseAddress!, scratchKeys.baseAddress!, scratchValues.baseAddress!)
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: slots) { cursor in
             cursor.initialize(repeating: 0)
-            for i in 0..<n { cursor[Int((k[i] >> shift) & slotMask)] &+= 1 }
+            for i in 0..<n { cursor[Int((k[i] &>> shift) & slotMask)] &+= 1 }
             var total: UInt32 = 0, fullest: UInt32 = 0
             for s in 0..<slots {
                 let count = cursor[s]
@@ -108,9 +108,9 @@ enum RadixSort {
                 fullest = max(fullest, count)
             }
             for i in 0..<n {
-                let s = Int((k[i] >> shift) & slotMask)
+                let s = Int((k[i] &>> shift) & slotMask)
                 let at = Int(cursor[s])
-                cursor[s] = UInt32(at + 1)
+                cursor[s] = UInt32(truncatingIfNeeded: at &+ 1)
                 sk[at] = k[i]
                 sv[at] = v[i]
             }
@@ -144,16 +144,32 @@ enum RadixSort {
     }
 
     /// Stable insertion sort of `range` of `keys` (with `values`) by the bits of `keyMask`.
+    ///
+    /// After a spread, most elements are in place and the rest one place off (two sharing a slot
+    /// come in either order): each element is first ordered with its predecessor without a
+    /// branch, which would mispredict on every such pair, and only one that then still precedes
+    /// the element below the pair walks further down.
     @inline(__always)
     private static func insertionSort<Value>(_ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
                                              _ range: Range<Int>, keyMask: UInt64) {
+        let first = range.lowerBound
         for i in range.dropFirst() {
             let key = keys[i], value = values[i], masked = key & keyMask
-            var j = i
-            while j > range.lowerBound, keys[j - 1] & keyMask > masked {
-                keys[j] = keys[j - 1]
-                values[j] = values[j - 1]
-                j -= 1
+            let before = keys[i &- 1], beforeValue = values[i &- 1]
+            let swap = before & keyMask > masked
+            keys[i &- 1] = swap ? key : before
+            keys[i] = swap ? before : key
+            values[i &- 1] = swap ? value : beforeValue
+            values[i] = swap ? beforeValue : value
+            // Tested together, without a branch on `swap` alone. Where the pair starts the range,
+            // the element below is the pair's smaller one itself, which is not larger.
+            let below = keys[max(i &- 2, first)] & keyMask
+            guard UInt8(truncatingIfNeeded: swap ? 1 : 0) & UInt8(truncatingIfNeeded: below > masked ? 1 : 0) != 0 else { continue }
+            var j = i &- 1
+            while j > first, keys[j &- 1] & keyMask > masked {
+                keys[j] = keys[j &- 1]
+                values[j] = values[j &- 1]
+                j &-= 1
             }
             keys[j] = key
             values[j] = value
