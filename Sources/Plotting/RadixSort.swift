@@ -161,10 +161,9 @@ enum RadixSort {
             keys[i] = swap ? before : key
             values[i &- 1] = swap ? value : beforeValue
             values[i] = swap ? beforeValue : value
-            // Tested together, without a branch on `swap` alone. Where the pair starts the range,
-            // the element below is the pair's smaller one itself, which is not larger.
+            // Where the pair starts the range, the element below is the pair's smaller one itself.
             let below = keys[max(i &- 2, first)] & keyMask
-            guard UInt8(truncatingIfNeeded: swap ? 1 : 0) & UInt8(truncatingIfNeeded: below > masked ? 1 : 0) != 0 else { continue }
+            guard swap, below > masked else { continue }
             var j = i &- 1
             while j > first, keys[j &- 1] & keyMask > masked {
                 keys[j] = keys[j &- 1]
