@@ -200,14 +200,29 @@ extension Fx {
                                     load(Swift.min(start + 5, last)), load(Swift.min(start + 6, last)),
                                     load(Swift.min(start + 7, last)))
                     }
+                    // Each lane's metadata is found once a batch, not once a unit: the pair's index
+                    // was reloaded and multiplied for every unit, its loads waiting on that chain.
+                    let last = count - 1
+                    let l0 = inputs.leftUnits(start), l1 = inputs.leftUnits(Swift.min(start + 1, last))
+                    let l2 = inputs.leftUnits(Swift.min(start + 2, last)), l3 = inputs.leftUnits(Swift.min(start + 3, last))
+                    let l4 = inputs.leftUnits(Swift.min(start + 4, last)), l5 = inputs.leftUnits(Swift.min(start + 5, last))
+                    let l6 = inputs.leftUnits(Swift.min(start + 6, last)), l7 = inputs.leftUnits(Swift.min(start + 7, last))
+                    let r0 = inputs.rightUnits(start), r1 = inputs.rightUnits(Swift.min(start + 1, last))
+                    let r2 = inputs.rightUnits(Swift.min(start + 2, last)), r3 = inputs.rightUnits(Swift.min(start + 3, last))
+                    let r4 = inputs.rightUnits(Swift.min(start + 4, last)), r5 = inputs.rightUnits(Swift.min(start + 5, last))
+                    let r6 = inputs.rightUnits(Swift.min(start + 6, last)), r7 = inputs.rightUnits(Swift.min(start + 7, last))
                     // BLAKE3 reads the byte string as little-endian words; message words past the input stay zero.
                     var word = Wide(), used = 0, index = 0
                     append(lanes { inputs.y($0) } & yMask, bits: yBits, &word, &used, &index, message)
                     for u in 0..<inUnits {
-                        append(lanes { inputs.left($0, u) } & unitMask, bits: k, &word, &used, &index, message)
+                        let v = Wide(UInt64(l0[u]), UInt64(l1[u]), UInt64(l2[u]), UInt64(l3[u]),
+                                     UInt64(l4[u]), UInt64(l5[u]), UInt64(l6[u]), UInt64(l7[u]))
+                        append(v & unitMask, bits: k, &word, &used, &index, message)
                     }
                     for u in 0..<inUnits {
-                        append(lanes { inputs.right($0, u) } & unitMask, bits: k, &word, &used, &index, message)
+                        let v = Wide(UInt64(r0[u]), UInt64(r1[u]), UInt64(r2[u]), UInt64(r3[u]),
+                                     UInt64(r4[u]), UInt64(r5[u]), UInt64(r6[u]), UInt64(r7[u]))
+                        append(v & unitMask, bits: k, &word, &used, &index, message)
                     }
                     if used > 0 { emit(word, index, message) }
                     BLAKE3.hashBlocks(message, lengths: length, digest: digest)
@@ -226,8 +241,8 @@ extension Fx {
                         for lane in 0..<n {
                             let out = outMeta + (start + lane) * outMetaStride
                             for u in 0..<inUnits {
-                                out[u] = Unit(truncatingIfNeeded: inputs.left(start + lane, u))
-                                out[inUnits + u] = Unit(truncatingIfNeeded: inputs.right(start + lane, u))
+                                out[u] = Unit(truncatingIfNeeded: inputs.leftUnits(start + lane)[u])
+                                out[inUnits + u] = Unit(truncatingIfNeeded: inputs.rightUnits(start + lane)[u])
                             }
                         }
                     } else {
@@ -244,14 +259,16 @@ extension Fx {
 }
 
 /// Where a batch of Fx's pairs takes its inputs from: pair j's y (that of its left entry) and
-/// unit u of its left and right entries' metadata.
+/// where its left and right entries' metadata units lie.
 public protocol FxPairInputs {
+    /// How a metadata unit is stored.
+    associatedtype StoredUnit: FixedWidthInteger & UnsignedInteger
     /// The y of pair j's left entry.
     func y(_ j: Int) -> UInt64
-    /// Metadata unit `unit` of pair j's left entry.
-    func left(_ j: Int, _ unit: Int) -> UInt64
-    /// Metadata unit `unit` of pair j's right entry.
-    func right(_ j: Int, _ unit: Int) -> UInt64
+    /// The metadata units of pair j's left entry.
+    func leftUnits(_ j: Int) -> UnsafePointer<StoredUnit>
+    /// The metadata units of pair j's right entry.
+    func rightUnits(_ j: Int) -> UnsafePointer<StoredUnit>
 }
 
 /// Pairs laid out at fixed strides: pair j's y at `y[j·yStride]`, its metadata at
@@ -273,8 +290,8 @@ public struct StridedPairs: FxPairInputs {
     }
 
     @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[j * yStride] }
-    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { leftMeta[j * metaStride + unit] }
-    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { rightMeta[j * metaStride + unit] }
+    @inlinable @inline(__always) public func leftUnits(_ j: Int) -> UnsafePointer<UInt64> { leftMeta + j * metaStride }
+    @inlinable @inline(__always) public func rightUnits(_ j: Int) -> UnsafePointer<UInt64> { rightMeta + j * metaStride }
 }
 
 /// Matched pairs of a table read in place: pair j joins entries `left[j]` and `right[j]` of a
@@ -298,6 +315,6 @@ public struct IndexedPairs<Unit: FixedWidthInteger & UnsignedInteger>: FxPairInp
 
     @inlinable @inline(__always) public func y(_ j: Int) -> UInt64 { yValues[Int(leftIndex[j])] }
     // Wrapping arithmetic: an entry's place fits an Int, and overflow checks would fill the gathers.
-    @inlinable @inline(__always) public func left(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(leftIndex[j]) &* units &+ unit]) }
-    @inlinable @inline(__always) public func right(_ j: Int, _ unit: Int) -> UInt64 { UInt64(metadata[Int(rightIndex[j]) &* units &+ unit]) }
+    @inlinable @inline(__always) public func leftUnits(_ j: Int) -> UnsafePointer<Unit> { metadata + Int(leftIndex[j]) &* units }
+    @inlinable @inline(__always) public func rightUnits(_ j: Int) -> UnsafePointer<Unit> { metadata + Int(rightIndex[j]) &* units }
 }
