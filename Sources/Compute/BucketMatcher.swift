@@ -1,3 +1,6 @@
+#if arch(x86_64) && DAYLIGHT_VECTOR_LANES
+import _Builtin_intrinsics.intel
+#endif
 import PoSpace
 
 /// Finds every match between adjacent kBC buckets of a table whose entries are grouped by
@@ -7,14 +10,16 @@ import PoSpace
 /// A left entry in row b, column c (its slot is b·kC + c) matches a right entry in row b + m
 /// (mod kB), m < 64, whose column is c + (2m + parity)² (mod kC). The right bucket is laid out by
 /// row, rows 0..<64 repeated after the last, so that the 64 rows from any b on are one contiguous
-/// window; a left entry tests its whole window (about half the bucket) sixteen entries at a time
-/// with vector arithmetic alone, instead of 64 dependent table probes. Matches are rare (one per
-/// left entry on average), so branching on them would mispredict about once per entry and throw
-/// away the vector work queued behind the branch: the windows of a run of left entries are first
-/// tested without a branch, keeping the hit lanes and listing the vectors that have any, and only
-/// then are the listed vectors read out, one loop over the run's list. (Walking each left entry's
-/// hit vectors instead mispredicted the end of that walk about once an entry: reading out took
-/// as long as testing.)
+/// window; a left entry tests its whole window (about half the bucket) in blocks of 32 entries,
+/// two vectors of sixteen 16-bit lanes, with vector arithmetic alone, instead of 64 dependent
+/// table probes; each block's result is a 32-bit mask (on x86, the CPU's byte mask of the two
+/// comparisons narrowed to bytes: one instruction, where gathering the lanes' bits in Swift's
+/// SIMD types took a dozen). Matches are rare (one per left entry on average), so branching on
+/// them would mispredict about once per entry and throw away the vector work queued behind the
+/// branch: the windows of a run of left entries are first tested without a branch, keeping the
+/// masks and listing the blocks that have a hit, and only then are the listed blocks read out,
+/// one loop over the run's list. (Walking each left entry's masks instead mispredicted the end
+/// of that walk about once an entry: reading out took as long as testing.)
 struct BucketMatcher {
     /// Sixteen right entries at a time: rows, columns and `2m + parity` fit in 16 bits.
     typealias Lanes = SIMD16<UInt16>
@@ -25,10 +30,13 @@ struct BucketMatcher {
     private static var kB: Int { 119 }
     /// Rows of the window layout: kB, then rows 0..<64 again.
     private static var windowRows: Int { 119 + 64 }
-    /// Left entries tested before their hits are read out: their hit vectors stay in L1.
+    /// Left entries tested before their hits are read out: their masks stay in L1.
     private static var run: Int { 32 }
-    /// A window is at most the whole right bucket; its vectors with hits are bits of a word.
-    private static var widestBucket: Int { 64 * Lanes.scalarCount }
+    /// Window entries tested at once, a bit each in a hit mask: two vectors.
+    private static var block: Int { 2 * Lanes.scalarCount }
+    /// A window is at most the whole right bucket.
+    private static var widestBucket: Int { 1024 }
+    private static var blocksPerWindow: Int { widestBucket / block }
 
     /// The right bucket's window layout, in one buffer: the first window entry of each window
     /// row and one past the last (`windowRows + 1`), then per window entry (a run each):
@@ -47,13 +55,13 @@ struct BucketMatcher {
         if let next { all.append(next) }
         let widest = all.reduce(0) { max($0, $1.range.count) }
         precondition(widest <= Self.widestBucket, "a kBC bucket of \(widest) entries")
-        // The window entries, and a vector's worth of padding for the last loads.
-        let capacity = 2 * widest + Lanes.scalarCount
+        // The window entries, and a block's worth of padding for the last loads.
+        let capacity = 2 * widest + Self.block
         if layoutStorage.count < Self.windowRows + 1 + 3 * capacity {
             layoutStorage = [UInt16](repeating: 0, count: Self.windowRows + 1 + 3 * capacity)
         }
         layoutStorage.withUnsafeMutableBufferPointer { storage in
-            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: Self.run * 64) { hitBuffer in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.run * Self.blocksPerWindow) { hitBuffer in
                 let start = storage.baseAddress!, row = start + Self.windowRows + 1
                 let layout = WindowLayout(start: start, row: row, column: row + capacity, entry: row + 2 * capacity)
                 for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
@@ -111,83 +119,63 @@ struct BucketMatcher {
             start[0] = 0
             // Padding after the last entry: a column no target equals.
             let end = Int(start[windowRows])
-            for p in end..<(end + Lanes.scalarCount) { column[p] = .max }
+            for p in end..<(end + block) { column[p] = .max }
         }
     }
 
     /// Tests every left entry against its window, a run of entries at a time.
     @inline(__always)
     private static func matchLeft(y: UnsafePointer<UInt64>, left l: Bucket, right r: Bucket, layout: WindowLayout,
-                                  hits: UnsafeMutablePointer<Lanes>, into pairs: inout MatchPairs) {
+                                  hits: UnsafeMutablePointer<UInt32>, into pairs: inout MatchPairs) {
         let lBase = l.id * Parameters.kBC, rFirst = r.range.lowerBound
-        let low7 = Lanes(repeating: 127), kCLanes = Lanes(repeating: UInt16(kC))
-        let rows = UnsafeRawPointer(layout.row), columns = UnsafeRawPointer(layout.column)
         withUnsafeTemporaryAllocation(of: (from: Int32, to: Int32).self, capacity: run) { windowBuffer in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * 64) { listBuffer in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * blocksPerWindow) { listBuffer in
                 let windows = windowBuffer.baseAddress!, list = listBuffer.baseAddress!
                 var runStart = l.range.lowerBound
                 while runStart < l.range.upperBound {
                     let runEnd = min(runStart + run, l.range.upperBound)
-                    // Test: every vector's hit lanes (1 or 0) are kept, and the vectors with any are listed
-                    // (left entry of the run, and the vector's place in `hits`) without a branch.
+                    // Test: every block's hit mask is kept, and the blocks with any hit are listed (left
+                    // entry of the run, and the block's place in `hits`) without a branch.
                     var stored = 0, listed = 0
                     for p in runStart..<runEnd {
                         let slot = y[p] &- lBase
-                        let b = Int(slot / kC)
-                        let twiceB = Lanes(repeating: UInt16(truncatingIfNeeded: 2 &* b))
-                        let c = Lanes(repeating: UInt16(truncatingIfNeeded: slot % kC))
+                        let b = Int(slot / kC), c = UInt16(truncatingIfNeeded: slot % kC)
                         let from = Int(layout.start[b]), to = Int(layout.start[b &+ 64])
                         let tag = UInt32(truncatingIfNeeded: p &- runStart) << 16
-                        // Where the window's first vector's entries are, less its place in `hits` (as vectors).
-                        let shifted = from &- stored &* Lanes.scalarCount
+                        // Where the window's first block's entries are, less its place in `hits` (as blocks).
+                        windows[p &- runStart] = (Int32(truncatingIfNeeded: from &- stored &* block), Int32(truncatingIfNeeded: to))
                         var at = from
                         while at < to {
-                            // t = 2m + parity < 128; (t² + c) mod 127 by folding, as 128 ≡ 1 (mod 127).
-                            let t = rows.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self) &- twiceB
-                            let x = t &* t &+ c
-                            let folded = (x & low7) &+ (x &>> 7)
-                            let reduced = folded &- kCLanes
-                            // min(folded, reduced), written so that it compiles to one instruction.
-                            let target = reduced.replacing(with: folded, where: folded .< reduced)
-                            let column = columns.loadUnaligned(fromByteOffset: 2 * at, as: Lanes.self)
-                            let hit = Lanes(repeating: 0).replacing(with: 1, where: target .== column)
-                            hits[stored] = hit
-                            // `any(_:)` is a call the compiler does not inline: OR the four words.
-                            let words = unsafeBitCast(hit, to: SIMD4<UInt64>.self)
+                            let mask = hitMask(layout, at: at, twiceB: UInt16(truncatingIfNeeded: 2 &* b), c: c)
+                            hits[stored] = mask
                             list[listed] = tag | UInt32(truncatingIfNeeded: stored)
-                            listed &+= (words[0] | words[1] | words[2] | words[3]) != 0 ? 1 : 0
+                            listed &+= Int(truncatingIfNeeded: (mask | (0 &- mask)) >> 31)
                             stored &+= 1
-                            at &+= Lanes.scalarCount
+                            at &+= block
                         }
-                        windows[p &- runStart] = (Int32(truncatingIfNeeded: shifted), Int32(truncatingIfNeeded: to))
                     }
-                    // Read out the listed vectors in order: left entry, then window order, then lane, which
-                    // is the order of left position, m, then right position. A vector holds one hit, seldom two.
-                    var out = pairs.writer(reserving: listed &* Lanes.scalarCount)
+                    // Read out the listed blocks in order: left entry, then window order, then entry, which
+                    // is the order of left position, m, then right position. A block holds one hit, seldom two.
+                    var out = pairs.writer(reserving: listed &* block)
                     for i in 0..<listed {
                         let item = list[i]
                         let q = Int(item >> 16), h = Int(item & 0xffff)
                         let window = windows[q]
-                        let words = unsafeBitCast(hits[h], to: SIMD4<UInt64>.self)
-                        // Gather each word's four 0/1 lanes into four bits, then the words into 16.
-                        let gather: UInt64 = 0x0001_0002_0004_0008
-                        var lanes = (words[0] &* gather) &>> 48 | ((words[1] &* gather) &>> 48) &<< 4
-                            | ((words[2] &* gather) &>> 48) &<< 8 | ((words[3] &* gather) &>> 48) &<< 12
-                        // `window.from` holds the window's first entry less its first vector's place in `hits`.
-                        let at = Int(window.from) &+ h &* Lanes.scalarCount
-                        // The last vector may run past the window.
-                        lanes &= (1 &<< UInt64(min(Lanes.scalarCount, Int(window.to) &- at))) &- 1
+                        // `window.from` holds the window's first entry less its first block's place in `hits`.
+                        let at = Int(window.from) &+ h &* block
+                        // The last block may run past the window.
+                        var bits = UInt64(entryOrder(hits[h])) & ((1 &<< UInt64(min(block, Int(window.to) &- at))) &- 1)
                         let left = UInt32(truncatingIfNeeded: runStart &+ q)
-                        @inline(__always) func right(_ lane: Int) -> UInt32 {
-                            UInt32(truncatingIfNeeded: rFirst &+ Int(layout.entry[at &+ lane]))
+                        @inline(__always) func right(_ offset: Int) -> UInt32 {
+                            UInt32(truncatingIfNeeded: rFirst &+ Int(layout.entry[at &+ offset]))
                         }
                         // The first hit is written whether there is one or not (a false hit past the
                         // window's end leaves none), the rest in a loop that is seldom entered.
-                        out.append(left, right(lanes.trailingZeroBitCount & 15), if: lanes != 0)
-                        lanes &= lanes &- 1
-                        while lanes != 0 {
-                            out.append(left, right(lanes.trailingZeroBitCount), if: true)
-                            lanes &= lanes &- 1
+                        out.append(left, right(bits.trailingZeroBitCount & (block - 1)), if: bits != 0)
+                        bits &= bits &- 1
+                        while bits != 0 {
+                            out.append(left, right(bits.trailingZeroBitCount), if: true)
+                            bits &= bits &- 1
                         }
                     }
                     pairs.finish(out)
@@ -195,6 +183,57 @@ struct BucketMatcher {
                 }
             }
         }
+    }
+
+    /// The entries of a block that left entry (b, c) matches: window entries `at ..< at + 32`,
+    /// whose row (less 2b) is `t = 2m + parity` and whose column must be (t² + c) mod kC. A bit an
+    /// entry, in the order `entryOrder` undoes.
+    @inline(__always)
+    private static func hitMask(_ layout: WindowLayout, at: Int, twiceB: UInt16, c: UInt16) -> UInt32 {
+        let rows = UnsafeRawPointer(layout.row + at), columns = UnsafeRawPointer(layout.column + at)
+        #if arch(x86_64) && DAYLIGHT_VECTOR_LANES
+        let tb = _mm256_set1_epi16(Int16(bitPattern: twiceB)), cc = _mm256_set1_epi16(Int16(bitPattern: c))
+        let low7 = _mm256_set1_epi16(127)
+        @inline(__always) func equal(_ offset: Int) -> __m256i {
+            let t = _mm256_sub_epi16(rows.loadUnaligned(fromByteOffset: offset, as: __m256i.self), tb)
+            // t < 128, so t² + c < 2^15; mod 127 by folding (128 ≡ 1), then one subtraction.
+            let x = _mm256_add_epi16(_mm256_mullo_epi16(t, t), cc)
+            let folded = _mm256_add_epi16(_mm256_and_si256(x, low7), _mm256_srli_epi16(x, 7))
+            let target = _mm256_min_epu16(folded, _mm256_sub_epi16(folded, low7))
+            return _mm256_cmpeq_epi16(target, columns.loadUnaligned(fromByteOffset: offset, as: __m256i.self))
+        }
+        // Both vectors' lanes narrowed to bytes, a bit each: bytes 0-7 and 16-23 are the first
+        // vector's lanes, 8-15 and 24-31 the second's.
+        return UInt32(bitPattern: _mm256_movemask_epi8(_mm256_packs_epi16(equal(0), equal(32))))
+        #else
+        let tb = Lanes(repeating: twiceB), cc = Lanes(repeating: c)
+        let low7 = Lanes(repeating: 127), kCLanes = Lanes(repeating: UInt16(kC))
+        @inline(__always) func bits(_ offset: Int) -> UInt64 {
+            let t = rows.loadUnaligned(fromByteOffset: offset, as: Lanes.self) &- tb
+            let x = t &* t &+ cc
+            let folded = (x & low7) &+ (x &>> 7)
+            let reduced = folded &- kCLanes
+            // min(folded, reduced), written so that it compiles to one instruction.
+            let target = reduced.replacing(with: folded, where: folded .< reduced)
+            let hit = Lanes(repeating: 0).replacing(with: 1, where: target .== columns.loadUnaligned(fromByteOffset: offset, as: Lanes.self))
+            // Each word's four 0/1 lanes into four bits, then the words into 16.
+            let words = unsafeBitCast(hit, to: SIMD4<UInt64>.self), gather: UInt64 = 0x0001_0002_0004_0008
+            return (words[0] &* gather) &>> 48 | ((words[1] &* gather) &>> 48) &<< 4
+                | ((words[2] &* gather) &>> 48) &<< 8 | ((words[3] &* gather) &>> 48) &<< 12
+        }
+        return UInt32(truncatingIfNeeded: bits(0) | bits(32) &<< 16)
+        #endif
+    }
+
+    /// A block's hit mask with bit i for the block's entry i.
+    @inline(__always)
+    private static func entryOrder(_ mask: UInt32) -> UInt32 {
+        #if arch(x86_64) && DAYLIGHT_VECTOR_LANES
+        // The middle bytes swapped (see `hitMask`).
+        (mask & 0xff00_00ff) | (mask & 0x0000_ff00) &<< 8 | (mask & 0x00ff_0000) &>> 8
+        #else
+        mask
+        #endif
     }
 }
 
