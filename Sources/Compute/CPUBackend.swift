@@ -12,6 +12,10 @@ public struct CPUBackend: ComputeBackend {
     /// `BucketMatcher` lays a group's entries out by row itself, in whatever order they come.
     public var needsSortedGroups: Bool { false }
 
+    /// kBC groups matched before their pairs are hashed: about 15K entries at any k, whose y and
+    /// metadata (up to 24 bytes an entry) stay in L2 until Fx reads them by pair.
+    static let bucketsAtOnce = 64
+
     public func f1(k: Int, plotID: PlotID, start: Int, into ys: UnsafeMutableBufferPointer<UInt64>) {
         let f1 = F1(k: k, plotID: plotID)
         let chunk = 1 << 14
@@ -51,9 +55,10 @@ public struct CPUBackend: ComputeBackend {
         }
     }
 
-    /// Matches a part of the table's kBC groups at a time and hashes its pairs straight away:
+    /// Matches a few kBC groups at a time (`bucketsAtOnce`) and hashes their pairs straight away:
     /// no column of all the matches is made (at k = 24, 128 MiB a table, and as much again for
-    /// the parts it was copied from), and the y values just matched are still in cache for Fx.
+    /// the parts it was copied from), and the entries just matched are still in cache when Fx
+    /// reads their y and metadata.
     public func matchAndEvaluate(k: Int, table: Int, previous: TableColumns, parts: Int, threads _: Int,
                                  consume: (_ part: Int, _ count: Int, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>,
                                            _ left: UnsafePointer<UInt32>, _ right: UnsafePointer<UInt32>) -> Void) -> Int {
@@ -66,15 +71,20 @@ public struct CPUBackend: ComputeBackend {
         counts.initialize(repeating: 0)
         Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
             var matcher = BucketMatcher()
-            var pairs = MatchPairs(capacity: previous.y.count / parts * 11 / 10)
+            var pairs = MatchPairs(capacity: Self.bucketsAtOnce * 512)
             evaluator.withRunBuffers { buffers in
                 for part in slice {
-                    pairs.removeAll()
-                    matcher.match(part: part, of: parts, buckets: buckets, y: previous.y.baseAddress!, into: &pairs)
-                    counts[part] = pairs.count
-                    pairs.withPairs { l, r, count in
-                        evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in
-                            consume(part, count, y, meta, l + start, r + start)
+                    let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
+                    for from in stride(from: lo, to: hi, by: Self.bucketsAtOnce) {
+                        let to = min(hi, from + Self.bucketsAtOnce)
+                        pairs.removeAll()
+                        matcher.match(y: previous.y.baseAddress!, buckets: buckets[from..<to],
+                                      next: to < buckets.count ? buckets[to] : nil, into: &pairs)
+                        counts[part] += pairs.count
+                        pairs.withPairs { l, r, count in
+                            evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in
+                                consume(part, count, y, meta, l + start, r + start)
+                            }
                         }
                     }
                 }
