@@ -62,7 +62,7 @@ public struct CPUBackend: ComputeBackend {
     public func matchAndEvaluate(k: Int, table: Int, previous: TableColumns, parts: Int, threads _: Int,
                                  consume: (_ part: Int, _ count: Int, _ y: UnsafePointer<UInt64>, _ metadata: UnsafePointer<UInt32>,
                                            _ left: UnsafePointer<UInt32>, _ right: UnsafePointer<UInt32>) -> Void) -> Int {
-        let buckets = Bucket.split(previous.y)
+        let buckets = Bucket.split(previous.y, threads: threads)
         guard !buckets.isEmpty else { return 0 }
         let parts = max(1, parts)
         let evaluator = FxRuns(k: k, table: table, previous: previous)
@@ -94,7 +94,7 @@ public struct CPUBackend: ComputeBackend {
     }
 
     public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {
-        let buckets = Bucket.split(y)
+        let buckets = Bucket.split(y, threads: threads)
         // Parts are taken one at a time: a thread slowed down leaves the others at most one part to wait for.
         let parts = max(1, min(threads * 16, buckets.count))
         let found = (0..<parts).map { _ in PartPairs() }
