@@ -1,4 +1,8 @@
+#if arch(x86_64) && DAYLIGHT_VECTOR_LANES
+import _Builtin_intrinsics.intel
+#endif
 import PoSpace
+import Synchronization
 
 /// A table's entries scattered into buckets by the top bits of y, as records (`EntryRecords`),
 /// on their way to `EntrySort.gather`. The entries come in blocks, contiguous runs that one
@@ -9,6 +13,13 @@ import PoSpace
 /// estimated where they come straight from Fx (`init(estimating:…)`): y is a hash, so each
 /// region's share is known to a few standard deviations, and the pages of room left unused are
 /// never touched. Entries past a region's room go to its overflow, read right after it.
+///
+/// Records reach their regions through a staging area of the block's (`stagedRecords` records
+/// a bucket, in cache), whole cache lines at a time, with stores that bypass the cache on x86:
+/// a record stored straight into its region read that line in from memory first, about one
+/// line per record, for a write that then overwrote it whole. Regions therefore start on a line
+/// and hold whole stagings; what is still staged when the scatter ends is written out by `flushStaging`,
+/// which `EntrySort.gather` calls.
 final class EntryBuckets {
     let units: Int
     let buckets: Int
@@ -24,6 +35,14 @@ final class EntryBuckets {
     /// Per region, the records past its room (rarely any), `EntryRecords.stride` words each.
     private let overflow: UnsafeMutableBufferPointer<[UInt64]>
     private let storage: UnsafeMutablePointer<UInt64>
+    private let allocation: UnsafeMutablePointer<UInt64>
+    private let stagingAllocation: UnsafeMutablePointer<UInt64>
+    /// Block-major, `stagedRecords` records a bucket: records counted in a region but not yet written to it.
+    private let staging: UnsafeMutablePointer<UInt64>
+
+    /// Records staged a bucket before they go to the region together: 128-256 bytes, whole
+    /// cache lines for every record size.
+    static var stagedRecords: Int { 8 }
 
     /// Buckets for `n` entries of `yBits`-bit y: about 2^15 entries each, few enough that the
     /// scatter's write streams stay in the TLB and cache, small enough that a bucket stays in L2
@@ -60,7 +79,9 @@ final class EntryBuckets {
         let regions = buckets * blocks
         regionStart = .allocate(capacity: regions + 1)
         regionStart[0] = 0
-        for r in 0..<regions { regionStart[r + 1] = regionStart[r] + room(r) }
+        // Whole stagings a region, so that each starts on a cache line and owns its lines.
+        let staged = Self.stagedRecords
+        for r in 0..<regions { regionStart[r + 1] = regionStart[r] + (room(r) + staged - 1) / staged * staged }
         cursors = .allocate(capacity: regions)
         limits = .allocate(capacity: regions)
         for d in 0..<buckets {
@@ -71,7 +92,13 @@ final class EntryBuckets {
         }
         overflow = .allocate(capacity: regions)
         overflow.initialize(repeating: [])
-        storage = .allocate(capacity: max(1, regionStart[regions] * EntryRecords.stride(units: units)))
+        let stride = EntryRecords.stride(units: units)
+        // Lines start on 64 bytes from `storage` on: malloc's blocks start on 16 (an aligned
+        // allocation of this size took another path in glibc, and peak RSS grew by 0.5 GiB).
+        allocation = .allocate(capacity: regionStart[regions] * stride + 8)
+        storage = allocation + (8 - Int(bitPattern: allocation) / 8 % 8) % 8
+        stagingAllocation = .allocate(capacity: regions * staged * stride + 8)
+        staging = stagingAllocation + (8 - Int(bitPattern: stagingAllocation) / 8 % 8) % 8
     }
 
     deinit {
@@ -80,7 +107,8 @@ final class EntryBuckets {
         limits.deallocate()
         _ = overflow.deinitialize()
         overflow.deallocate()
-        storage.deallocate()
+        allocation.deallocate()
+        stagingAllocation.deallocate()
     }
 
     /// Scatters `count` entries of block `block`, the next ones of that block in input order:
@@ -102,15 +130,56 @@ final class EntryBuckets {
     private func scatter(block: Int, count: Int, y: UnsafePointer<UInt64>, meta: UnsafePointer<UInt32>?,
                          left: UnsafePointer<UInt32>, right: UnsafePointer<UInt32>, units: Int) {
         let cursor = cursors.baseAddress! + block &* buckets, limit = limits.baseAddress! + block &* buckets
-        let records = EntryRecords(base: storage, units: units)
+        let stride = EntryRecords.stride(units: units), staged = Self.stagedRecords
+        let stage = EntryRecords(base: staging + block &* buckets &* staged &* stride, units: units)
         for i in 0..<count {
             let d = Int(truncatingIfNeeded: (y[i] >> shift) & bucketMask)
             let at = cursor[d]
             if at < limit[d] {
-                records.store(at, y: y[i], left: left[i], right: right[i], meta: meta, entry: i)
+                let slot = at & (staged &- 1)
+                stage.store(d &* staged &+ slot, y: y[i], left: left[i], right: right[i], meta: meta, entry: i)
                 cursor[d] = at &+ 1
+                if slot == staged &- 1 {
+                    Self.stream(from: stage.record(d &* staged), to: storage + (at &- slot) &* stride, words: staged &* stride)
+                }
             } else {
                 overflow(region: d &* blocks &+ block, y: y[i], left: left[i], right: right[i], meta: meta, entry: i)
+            }
+        }
+        // Streamed lines are ordered with no other store: a locked instruction (this fence)
+        // makes them visible before whatever this thread does next, such as signalling its end.
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+    }
+
+    /// Copies a full staging (a whole number of 64-byte lines, both ends on a line) to its region,
+    /// around the cache where the CPU allows.
+    @inline(__always)
+    private static func stream(from source: UnsafeMutablePointer<UInt64>, to destination: UnsafeMutablePointer<UInt64>, words: Int) {
+        #if arch(x86_64) && DAYLIGHT_VECTOR_LANES
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: __m256i.self)
+        var offset = 0
+        while offset < words &* 8 {
+            _mm256_stream_si256(to + offset / 32, from.load(fromByteOffset: offset, as: __m256i.self))
+            offset &+= 32
+        }
+        #else
+        destination.update(from: source, count: words)
+        #endif
+    }
+
+    /// Writes every block's staged records to their regions: call it once all blocks are
+    /// scattered, before reading the buckets.
+    func flushStaging(threads: Int) {
+        let stride = EntryRecords.stride(units: units), staged = Self.stagedRecords
+        Parallel.forEachSlice(count: blocks, threads: threads) { range in
+            for b in range {
+                for d in 0..<buckets {
+                    let at = cursors[b &* buckets &+ d], start = regionStart[d &* blocks &+ b]
+                    let pending = (at &- start) & (staged &- 1)
+                    guard pending > 0 else { continue }
+                    (storage + (at &- pending) &* stride).update(from: staging + ((b &* buckets &+ d) &* staged) &* stride,
+                                                                   count: pending &* stride)
+                }
             }
         }
     }

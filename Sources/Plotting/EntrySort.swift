@@ -59,6 +59,7 @@ enum EntrySort {
     /// The entries of `buckets`, sorted by `order` (looking at the low `yBits` bits of y, as in
     /// `sort`), into `into`'s columns, which have room for them all. Each bucket on its own, in cache.
     static func gather(_ buckets: EntryBuckets, by order: Order, yBits: Int, into: EntryColumns, threads: Int) {
+        buckets.flushStaging(threads: threads)
         var starts = [0]
         for d in 0..<buckets.buckets { starts.append(starts[d] + buckets.count(ofBucket: d)) }
         let shift = buckets.shift, units = buckets.units
