@@ -1,5 +1,4 @@
 import PoSpace
-import Synchronization
 
 /// Forward propagation's hashing and matching in Swift on the CPU's cores: F1 from the
 /// keystream generated block after block, Fx in eight hash lanes, matching in `BucketMatcher`.
@@ -73,9 +72,6 @@ public struct CPUBackend: ComputeBackend {
         Parallel.forEachChunk(count: parts, chunk: 1, threads: threads) { slice in
             var matcher = BucketMatcher()
             var pairs = MatchPairs(capacity: Self.bucketsAtOnce * 512)
-            var sink: UInt32 = 0
-            // Kept somewhere, so that the reads are not optimized away.
-            defer { Self.touched.wrappingAdd(sink, ordering: .relaxed) }
             evaluator.withRunBuffers { buffers in
                 for part in slice {
                     let lo = part * buckets.count / parts, hi = (part + 1) * buckets.count / parts
@@ -89,8 +85,7 @@ public struct CPUBackend: ComputeBackend {
                         // their y, and Fx's loads by pair stalled on each line's first touch.
                         let first = buckets[from].range.lowerBound
                         let end = to < buckets.count ? buckets[to].range.upperBound : previous.y.count
-                        sink &+= Self.touch(previous.metadata.baseAddress! + first &* previous.units,
-                                            count: (end &- first) &* previous.units)
+                        Prefetch.read(previous.metadata.baseAddress! + first &* previous.units, count: (end &- first) &* previous.units)
                         pairs.withPairs { l, r, count in
                             evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in
                                 consume(part, count, y, meta, l + start, r + start)
@@ -101,20 +96,6 @@ public struct CPUBackend: ComputeBackend {
             }
         }
         return counts.reduce(0, +)
-    }
-
-    /// What `touch` read, added up: the reads' only use.
-    private static let touched = Atomic<UInt32>(0)
-
-    /// Reads one word of every cache line of `count` words from `start` on, in order.
-    @inline(never)
-    static func touch(_ start: UnsafePointer<UInt32>, count: Int) -> UInt32 {
-        var sum: UInt32 = 0, i = 0
-        while i < count {
-            sum &+= start[i]
-            i &+= 16
-        }
-        return sum
     }
 
     public func matches(y: UnsafeBufferPointer<UInt64>) -> (left: [UInt32], right: [UInt32]) {

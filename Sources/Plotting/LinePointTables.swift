@@ -1,3 +1,4 @@
+import Compute
 import PoSpace
 
 /// Phase 3: the plot's final tables. Final table t (1…6) holds one line point per kept entry
@@ -83,15 +84,23 @@ struct LinePointTables {
         keys.withUnsafeMutableBufferPointer { out in
             entries.withUnsafeMutableBufferPointer { entries in
                 pairs.records.withUnsafeBufferPointer { records in
-                    xs.withUnsafeBufferPointer { xs in
-                        positions.withUnsafeBufferPointer { pos in
-                            Parallel.forEachSlice(count: out.count, threads: threads) { slice in
-                                for j in slice {
-                                    let a = Int(records[3 * j]), b = Int(records[3 * j + 1])
-                                    out[j] = t == 1 ? LinePoint.encode(UInt64(xs[a]), UInt64(xs[b]))
-                                                    : LinePoint.encode(UInt64(pos[a]), UInt64(pos[b]))
-                                    entries[j] = records[3 * j + 2]
+                    (t == 1 ? xs : positions).withUnsafeBufferPointer { inputs in
+                        let input = inputs.baseAddress!
+                        Parallel.forEachSlice(count: out.count, threads: threads) { slice in
+                            // Each group's stretch of inputs (and the start of the next, where right
+                            // pointers lead) is read once in order before the group's entries look
+                            // them up at random: each lookup waited for its line.
+                            var group = -1
+                            for j in slice {
+                                let a = Int(records[3 &* j]), b = Int(records[3 &* j &+ 1])
+                                if a >> PairsByLeft.groupBits != group {
+                                    group = a >> PairsByLeft.groupBits
+                                    let low = group << PairsByLeft.groupBits
+                                    let high = min(inputs.count, low + (1 << PairsByLeft.groupBits) + 4096)
+                                    Prefetch.read(input + low, count: high - low)
                                 }
+                                out[j] = LinePoint.encode(UInt64(input[a]), UInt64(input[b]))
+                                entries[j] = records[3 &* j &+ 2]
                             }
                         }
                     }

@@ -21,8 +21,7 @@ struct PairsByLeft {
     init(_ kept: EntryBits, left: UnsafeBufferPointer<UInt32>, right: UnsafeBufferPointer<UInt32>,
          previousCount: Int, threads: Int) {
         let n = kept.population
-        // Groups of 2^16 previous entries: a stretch of 256 KiB of positions or 512 KiB of x values.
-        let shift: UInt32 = 16
+        let shift = UInt32(Self.groupBits)
         let groups = (max(1, previousCount) - 1) >> Int(shift) + 1
         let wordCount = (kept.count + 63) / 64
         let workers = max(1, min(threads, n / 65_536 + 1))
@@ -72,4 +71,7 @@ struct PairsByLeft {
 
     /// Kept entries.
     var count: Int { records.count / 3 }
+
+    /// Groups of 2^16 previous entries: a stretch of 256 KiB of positions or x values.
+    static var groupBits: Int { 16 }
 }
