@@ -6,4 +6,10 @@ public enum BLAKE3Wide {
     public static func compress(_ m: UnsafePointer<SIMD8<UInt32>>, lengths: SIMD8<UInt32>, digest out: UnsafeMutablePointer<SIMD8<UInt32>>) {
         BLAKE3Compression.compress(m, lengths: lengths, digest: out)
     }
+
+    /// `compress` of messages whose words from `words` on are zero (`BLAKE3Compression`).
+    @inline(never)
+    public static func compress(_ m: UnsafePointer<SIMD8<UInt32>>, words: Int, lengths: SIMD8<UInt32>, digest out: UnsafeMutablePointer<SIMD8<UInt32>>) {
+        BLAKE3Compression.compressLanes(m, words: words, lengths: lengths, digest: out)
+    }
 }

@@ -38,4 +38,22 @@ extension BLAKE3 {
             BLAKE3Compression.compress(m, lengths: lengths, digest: out)
         }
     }
+
+    /// `hashBlocks` of messages whose words from `words` on are zero (all lanes' lengths at most
+    /// 4·`words` bytes): those words are never read, and the work on them is left out.
+    @inlinable
+    public static func hashBlocks(_ m: UnsafePointer<Lanes>, words: Int, lengths: Lanes, digest out: UnsafeMutablePointer<Lanes>) {
+        if WideVectors.available {
+            BLAKE3Wide.compress(m, words: words, lengths: lengths, digest: out)
+        } else {
+            compressLanes(m, words: words, lengths: lengths, digest: out)
+        }
+    }
+
+    /// The build's own copies of `BLAKE3Compression.compressLanes`, out of line: inlined, its
+    /// nine compressions would fill the caller.
+    @usableFromInline @inline(never)
+    static func compressLanes(_ m: UnsafePointer<Lanes>, words: Int, lengths: Lanes, digest out: UnsafeMutablePointer<Lanes>) {
+        BLAKE3Compression.compressLanes(m, words: words, lengths: lengths, digest: out)
+    }
 }

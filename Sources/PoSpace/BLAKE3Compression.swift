@@ -22,6 +22,32 @@ enum BLAKE3Compression {
     /// word `w` goes to `out[w]`. Always inlined, so each caller gets code for its own word type.
     @inlinable @inline(__always)
     static func compress<Word: BLAKE3Word>(_ m: UnsafePointer<Word>, lengths: Word, digest out: UnsafeMutablePointer<Word>) {
+        compress(m, words: 16, lengths: lengths, digest: out)
+    }
+
+    /// Eight lanes of `compress` whose messages' words from `words` on are zero (as in Fx's
+    /// inputs, 2-10 words for k ≤ 32): one copy of the compression for each count, in which
+    /// those words are not read and their additions fold away.
+    @inlinable @inline(__always)
+    static func compressLanes(_ m: UnsafePointer<Lanes>, words: Int, lengths: Lanes, digest out: UnsafeMutablePointer<Lanes>) {
+        switch words {
+        case ...2: compress(m, words: 2, lengths: lengths, digest: out)
+        case 3: compress(m, words: 3, lengths: lengths, digest: out)
+        case 4: compress(m, words: 4, lengths: lengths, digest: out)
+        case 5: compress(m, words: 5, lengths: lengths, digest: out)
+        case 6: compress(m, words: 6, lengths: lengths, digest: out)
+        case 7: compress(m, words: 7, lengths: lengths, digest: out)
+        case 8: compress(m, words: 8, lengths: lengths, digest: out)
+        default: compress(m, words: 16, lengths: lengths, digest: out)
+        }
+    }
+
+    /// `compress` of a message whose words from `words` on are zero: not read, and, where
+    /// `words` is a constant, their additions fold away.
+    @inlinable @inline(__always)
+    static func compress<Word: BLAKE3Word>(_ message: UnsafePointer<Word>, words: Int, lengths: Word, digest out: UnsafeMutablePointer<Word>) {
+        let zero = Word(broadcasting: 0)
+        @inline(__always) func m(_ i: Int) -> Word { i < words ? message[i] : zero }
         var v0 = Word(broadcasting: iv0), v1 = Word(broadcasting: iv1), v2 = Word(broadcasting: iv2), v3 = Word(broadcasting: iv3)
         var v4 = Word(broadcasting: iv4), v5 = Word(broadcasting: iv5), v6 = Word(broadcasting: iv6), v7 = Word(broadcasting: iv7)
         var v8 = Word(broadcasting: iv0), v9 = Word(broadcasting: iv1), v10 = Word(broadcasting: iv2), v11 = Word(broadcasting: iv3)
@@ -48,13 +74,13 @@ enum BLAKE3Compression {
         }
         // Seven rounds, fully unrolled: round r reads the message through BLAKE3's permutation
         // applied r times, so no words move at run time.
-        round(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11], m[12], m[13], m[14], m[15])
-        round(m[2], m[6], m[3], m[10], m[7], m[0], m[4], m[13], m[1], m[11], m[12], m[5], m[9], m[14], m[15], m[8])
-        round(m[3], m[4], m[10], m[12], m[13], m[2], m[7], m[14], m[6], m[5], m[9], m[0], m[11], m[15], m[8], m[1])
-        round(m[10], m[7], m[12], m[9], m[14], m[3], m[13], m[15], m[4], m[0], m[11], m[2], m[5], m[8], m[1], m[6])
-        round(m[12], m[13], m[9], m[11], m[15], m[10], m[14], m[8], m[7], m[2], m[5], m[3], m[0], m[1], m[6], m[4])
-        round(m[9], m[14], m[11], m[5], m[8], m[12], m[15], m[1], m[13], m[3], m[0], m[10], m[2], m[6], m[4], m[7])
-        round(m[11], m[15], m[5], m[0], m[1], m[9], m[8], m[6], m[14], m[10], m[2], m[12], m[3], m[4], m[7], m[13])
+        round(m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7), m(8), m(9), m(10), m(11), m(12), m(13), m(14), m(15))
+        round(m(2), m(6), m(3), m(10), m(7), m(0), m(4), m(13), m(1), m(11), m(12), m(5), m(9), m(14), m(15), m(8))
+        round(m(3), m(4), m(10), m(12), m(13), m(2), m(7), m(14), m(6), m(5), m(9), m(0), m(11), m(15), m(8), m(1))
+        round(m(10), m(7), m(12), m(9), m(14), m(3), m(13), m(15), m(4), m(0), m(11), m(2), m(5), m(8), m(1), m(6))
+        round(m(12), m(13), m(9), m(11), m(15), m(10), m(14), m(8), m(7), m(2), m(5), m(3), m(0), m(1), m(6), m(4))
+        round(m(9), m(14), m(11), m(5), m(8), m(12), m(15), m(1), m(13), m(3), m(0), m(10), m(2), m(6), m(4), m(7))
+        round(m(11), m(15), m(5), m(0), m(1), m(9), m(8), m(6), m(14), m(10), m(2), m(12), m(3), m(4), m(7), m(13))
         out[0] = v0 ^ v8; out[1] = v1 ^ v9; out[2] = v2 ^ v10; out[3] = v3 ^ v11
         out[4] = v4 ^ v12; out[5] = v5 ^ v13; out[6] = v6 ^ v14; out[7] = v7 ^ v15
     }

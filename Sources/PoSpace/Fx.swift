@@ -150,7 +150,7 @@ extension Fx {
         typealias Wide = SIMD8<UInt64>
         let yBits = k + Parameters.extraBits
         let inUnits = Parameters.metadataUnits(ofTable: table - 1), outUnits = Parameters.metadataUnits(ofTable: table)
-        let length = Lanes(repeating: UInt32(inputLength))
+        let length = Lanes(repeating: UInt32(inputLength)), messageWords = (inputBits + 31) / 32
         let unitMask = Wide(repeating: (UInt64(1) << UInt64(k)) - 1)
         let yMask = Wide(repeating: (UInt64(1) << UInt64(yBits)) - 1)
         @inline(__always) func byteSwapped(_ v: Lanes) -> Lanes {
@@ -225,7 +225,7 @@ extension Fx {
                         append(v & unitMask, bits: k, &word, &used, &index, message)
                     }
                     if used > 0 { emit(word, index, message) }
-                    BLAKE3.hashBlocks(message, lengths: length, digest: digest)
+                    BLAKE3.hashBlocks(message, words: messageWords, lengths: length, digest: digest)
                     for i in 0..<outputWords {
                         stream[i] = Wide(truncatingIfNeeded: byteSwapped(digest[2 * i])) &<< 32
                             | Wide(truncatingIfNeeded: byteSwapped(digest[2 * i + 1]))

@@ -23,7 +23,8 @@ import TestRandom
     }
 
     /// The eight-lane compression, as the build's CPU runs it and as the AVX-512 build does, gives
-    /// every lane the one-block hash of its own message, for every length up to a block.
+    /// every lane the one-block hash of its own message, for every length up to a block, also
+    /// when told that the words past the longest message are zero.
     @Test func blake3LanesMatchTheOneBlockHash() throws {
         var random = SplitMix64(seed: 3)
         for first in stride(from: 0, through: 64, by: 8) {
@@ -44,6 +45,15 @@ import TestRandom
             #expect(digests { BLAKE3.hashBlocks($0, lengths: $1, digest: $2) } == expected, "lengths \(lengths)")
             if WideVectors.available {
                 #expect(digests { BLAKE3Wide.compress($0, lengths: $1, digest: $2) } == expected, "lengths \(lengths)")
+            }
+            // Told how many words hold the messages (every count from the fewest on), each form
+            // leaves the zero words out and hashes the same.
+            for words in ((lengths.max()! + 3) / 4)...16 {
+                #expect(digests { BLAKE3.hashBlocks($0, words: words, lengths: $1, digest: $2) } == expected, "\(words) words")
+                #expect(digests { BLAKE3Compression.compressLanes($0, words: words, lengths: $1, digest: $2) } == expected, "\(words) words")
+                if WideVectors.available {
+                    #expect(digests { BLAKE3Wide.compress($0, words: words, lengths: $1, digest: $2) } == expected, "\(words) words")
+                }
             }
         }
     }
