@@ -78,13 +78,12 @@ public struct CPUBackend: ComputeBackend {
                     for from in stride(from: lo, to: hi, by: Self.bucketsAtOnce) {
                         let to = min(hi, from + Self.bucketsAtOnce)
                         pairs.removeAll()
-                        matcher.match(y: previous.y.baseAddress!, buckets: buckets[from..<to],
-                                      next: to < buckets.count ? buckets[to] : nil, into: &pairs)
+                        let next = to < buckets.count ? buckets[to] : nil
+                        matcher.match(y: previous.y.baseAddress!, buckets: buckets[from..<to], next: next, into: &pairs)
                         counts[part] += pairs.count
                         // The groups' metadata read once in order, a word a line: matching read only
                         // their y, and Fx's loads by pair stalled on each line's first touch.
-                        let first = buckets[from].range.lowerBound
-                        let end = to < buckets.count ? buckets[to].range.upperBound : previous.y.count
+                        let first = buckets[from].range.lowerBound, end = (next ?? buckets[to - 1]).range.upperBound
                         Prefetch.read(previous.metadata.baseAddress! + first &* previous.units, count: (end &- first) &* previous.units)
                         pairs.withPairs { l, r, count in
                             evaluator.evaluate(count: count, left: l, right: r, buffers: buffers) { start, count, y, meta in

@@ -193,24 +193,20 @@ extension Fx {
                     let n = Swift.min(8, count - start)
                     // Built from eight scalars in registers: setting lanes one by one goes through memory and
                     // stalls on every store. Lanes past the end repeat the last pair.
+                    // Pair of lane i.
+                    @inline(__always) func pair(_ i: Int) -> Int { Swift.min(start + i, count - 1) }
                     @inline(__always) func lanes(_ load: (Int) -> UInt64) -> Wide {
-                        let last = count - 1
-                        return Wide(load(start), load(Swift.min(start + 1, last)), load(Swift.min(start + 2, last)),
-                                    load(Swift.min(start + 3, last)), load(Swift.min(start + 4, last)),
-                                    load(Swift.min(start + 5, last)), load(Swift.min(start + 6, last)),
-                                    load(Swift.min(start + 7, last)))
+                        Wide(load(pair(0)), load(pair(1)), load(pair(2)), load(pair(3)),
+                             load(pair(4)), load(pair(5)), load(pair(6)), load(pair(7)))
                     }
                     // Each lane's metadata is found once a batch, not once a unit: the pair's index
                     // was reloaded and multiplied for every unit, its loads waiting on that chain.
-                    let last = count - 1
-                    let l0 = inputs.leftUnits(start), l1 = inputs.leftUnits(Swift.min(start + 1, last))
-                    let l2 = inputs.leftUnits(Swift.min(start + 2, last)), l3 = inputs.leftUnits(Swift.min(start + 3, last))
-                    let l4 = inputs.leftUnits(Swift.min(start + 4, last)), l5 = inputs.leftUnits(Swift.min(start + 5, last))
-                    let l6 = inputs.leftUnits(Swift.min(start + 6, last)), l7 = inputs.leftUnits(Swift.min(start + 7, last))
-                    let r0 = inputs.rightUnits(start), r1 = inputs.rightUnits(Swift.min(start + 1, last))
-                    let r2 = inputs.rightUnits(Swift.min(start + 2, last)), r3 = inputs.rightUnits(Swift.min(start + 3, last))
-                    let r4 = inputs.rightUnits(Swift.min(start + 4, last)), r5 = inputs.rightUnits(Swift.min(start + 5, last))
-                    let r6 = inputs.rightUnits(Swift.min(start + 6, last)), r7 = inputs.rightUnits(Swift.min(start + 7, last))
+                    let l0 = inputs.leftUnits(pair(0)), l1 = inputs.leftUnits(pair(1)), l2 = inputs.leftUnits(pair(2))
+                    let l3 = inputs.leftUnits(pair(3)), l4 = inputs.leftUnits(pair(4)), l5 = inputs.leftUnits(pair(5))
+                    let l6 = inputs.leftUnits(pair(6)), l7 = inputs.leftUnits(pair(7))
+                    let r0 = inputs.rightUnits(pair(0)), r1 = inputs.rightUnits(pair(1)), r2 = inputs.rightUnits(pair(2))
+                    let r3 = inputs.rightUnits(pair(3)), r4 = inputs.rightUnits(pair(4)), r5 = inputs.rightUnits(pair(5))
+                    let r6 = inputs.rightUnits(pair(6)), r7 = inputs.rightUnits(pair(7))
                     // BLAKE3 reads the byte string as little-endian words; message words past the input stay zero.
                     var word = Wide(), used = 0, index = 0
                     append(lanes { inputs.y($0) } & yMask, bits: yBits, &word, &used, &index, message)
