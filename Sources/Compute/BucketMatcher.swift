@@ -21,13 +21,16 @@ import PoSpace
 /// one loop over the run's list. (Walking each left entry's masks instead mispredicted the end
 /// of that walk about once an entry: reading out took as long as testing.)
 struct BucketMatcher {
-    /// Sixteen right entries at a time: rows, columns and `2m + parity` fit in 16 bits.
-    typealias Lanes = SIMD16<UInt16>
+    /// Sixteen right entries at a time (the portable build): row codes and keys fit in 16 bits.
+    typealias Lanes = SIMD16<Int16>
     /// kC and kB as literals (`init` checks them), so that splitting each position into (b, c)
     /// compiles to a multiply: `Parameters.kC` (a global of another module) or a value the loop's
     /// closure captures is not folded, and costs a division per entry.
     private static var kC: UInt64 { 127 }
     private static var kB: Int { 119 }
+    /// kC's inverse mod 2^16: a 16-bit d is a multiple of kC exactly when d · inverse (mod 2^16)
+    /// is at most ⌊(2^16 − 1) / kC⌋ = 516.
+    private static var inverse: UInt32 { 49023 }
     /// Rows of the window layout: kB, then rows 0..<64 again.
     private static var windowRows: Int { 119 + 64 }
     /// Left entries tested before their hits are read out: their masks stay in L1.
@@ -44,8 +47,14 @@ struct BucketMatcher {
     /// offset in the right bucket.
     private var layoutStorage: [UInt16] = []
 
+    /// Per left row b: the left entry's `scale` (low half) and 4b² mod kC (high half), see `hitMask`.
+    private let rowTerms: [UInt32]
+
     init() {
-        precondition(Self.kC == Parameters.kC && UInt64(Self.kB) == Parameters.kB)
+        precondition(Self.kC == Parameters.kC && UInt64(Self.kB) == Parameters.kB && (Self.kC &* UInt64(Self.inverse)) & 0xffff == 1)
+        rowTerms = (0..<UInt32(Self.kB)).map { b in
+            (4 * b % UInt32(Self.kC) * Self.inverse) & 0xffff | (4 * b * b % UInt32(Self.kC)) << 16
+        }
     }
 
     /// Matches the buckets in `buckets` (each: bucket id and entry range, ascending, covering
@@ -55,21 +64,26 @@ struct BucketMatcher {
         if let next { all.append(next) }
         let widest = all.reduce(0) { max($0, $1.range.count) }
         precondition(widest <= Self.widestBucket, "a kBC bucket of \(widest) entries")
-        // The window entries, and a block's worth of padding for the last loads.
+        // The window entries, and a block's worth of room for the last loads (whose bits past
+        // the window are cleared, whatever those places hold).
         let capacity = 2 * widest + Self.block
         if layoutStorage.count < Self.windowRows + 1 + 3 * capacity {
             layoutStorage = [UInt16](repeating: 0, count: Self.windowRows + 1 + 3 * capacity)
         }
+        let rowTerms = self.rowTerms
         layoutStorage.withUnsafeMutableBufferPointer { storage in
+          rowTerms.withUnsafeBufferPointer { rowTerms in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.run * Self.blocksPerWindow) { hitBuffer in
                 let start = storage.baseAddress!, row = start + Self.windowRows + 1
-                let layout = WindowLayout(start: start, row: row, column: row + capacity, entry: row + 2 * capacity)
+                let layout = WindowLayout(start: start, row: row, key: row + capacity, entry: row + 2 * capacity)
                 for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
                     let l = all[i], r = all[i + 1]
                     layout.fill(y: y, bucket: r, parity: UInt16(truncatingIfNeeded: l.id & 1))
-                    Self.matchLeft(y: y, left: l, right: r, layout: layout, hits: hitBuffer.baseAddress!, into: &pairs)
+                    Self.matchLeft(y: y, left: l, right: r, layout: layout, rowTerms: rowTerms.baseAddress!,
+                                   hits: hitBuffer.baseAddress!, into: &pairs)
                 }
             }
+          }
         }
     }
 
@@ -85,7 +99,7 @@ struct BucketMatcher {
     private struct WindowLayout {
         let start: UnsafeMutablePointer<UInt16>
         let row: UnsafeMutablePointer<UInt16>
-        let column: UnsafeMutablePointer<UInt16>
+        let key: UnsafeMutablePointer<UInt16>
         let entry: UnsafeMutablePointer<UInt16>
 
         @inline(__always)
@@ -100,32 +114,42 @@ struct BucketMatcher {
             }
             // The repeated rows hold as many entries as rows 0..<64.
             for b in kB..<windowRows { start[b &+ 1] = start[b] &+ start[b &- kB &+ 1] &- start[b &- kB] }
-            // `start` holds each row's first entry; filling advances it to the row's end...
+            // `start` holds each row's first entry; filling advances it to the row's end. `key`
+            // holds the column until every entry is placed...
             for p in r.range {
                 let slot = y[p] &- base
                 let b = Int(slot / kC), c = UInt16(truncatingIfNeeded: slot % kC), e = UInt16(truncatingIfNeeded: p &- first)
                 let at = Int(start[b])
                 start[b] &+= 1
-                row[at] = UInt16(truncatingIfNeeded: 2 &* b) | parity; column[at] = c; entry[at] = e
+                row[at] = UInt16(truncatingIfNeeded: 2 &* b) | parity; key[at] = c; entry[at] = e
             }
-            // ...then rows 0..<64 are copied after the last row, numbered on from kB.
+            // ...rows 0..<64 are copied after the last row, numbered on from kB...
             let repeated = Int(start[63]), copy = Int(start[kB &- 1])
             let renumber = UInt16(2 * kB)
             for i in 0..<repeated {
-                row[copy &+ i] = row[i] &+ renumber; column[copy &+ i] = column[i]; entry[copy &+ i] = entry[i]
+                row[copy &+ i] = row[i] &+ renumber; key[copy &+ i] = key[i]; entry[copy &+ i] = entry[i]
+            }
+            // ...and then each column c becomes the entry's key (see `hitMask`), sixteen at a time
+            // (the room after the last entry takes the last vector's extra lanes).
+            let end = copy &+ repeated
+            var i = 0
+            while i < end {
+                let r = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<UInt16>.self)
+                let c = UnsafeRawPointer(key + i).loadUnaligned(as: SIMD16<UInt16>.self)
+                let square = reduced(reduced(r) &* reduced(r))
+                let k = (c &+ SIMD16(repeating: 3 * UInt16(kC)) &- square) &* SIMD16(repeating: UInt16(inverse))
+                UnsafeMutableRawPointer(key + i).storeBytes(of: k ^ SIMD16(repeating: 0x8000), as: SIMD16<UInt16>.self)
+                i &+= 16
             }
             // Rows 0..<kB were advanced to their ends: one row further on, they hold the starts again.
             for b in stride(from: kB &- 1, to: 0, by: -1) { start[b] = start[b &- 1] }
             start[0] = 0
-            // Padding after the last entry: a column no target equals.
-            let end = Int(start[windowRows])
-            for p in end..<(end + block) { column[p] = .max }
         }
     }
 
     /// Tests every left entry against its window, a run of entries at a time.
     @inline(__always)
-    private static func matchLeft(y: UnsafePointer<UInt64>, left l: Bucket, right r: Bucket, layout: WindowLayout,
+    private static func matchLeft(y: UnsafePointer<UInt64>, left l: Bucket, right r: Bucket, layout: WindowLayout, rowTerms: UnsafePointer<UInt32>,
                                   hits: UnsafeMutablePointer<UInt32>, into pairs: inout MatchPairs) {
         let lBase = l.id * Parameters.kBC, rFirst = r.range.lowerBound
         withUnsafeTemporaryAllocation(of: (from: Int32, to: Int32).self, capacity: run) { windowBuffer in
@@ -139,14 +163,17 @@ struct BucketMatcher {
                     var stored = 0, listed = 0
                     for p in runStart..<runEnd {
                         let slot = y[p] &- lBase
-                        let b = Int(slot / kC), c = UInt16(truncatingIfNeeded: slot % kC)
+                        let b = Int(slot / kC), c = slot % kC
                         let from = Int(layout.start[b]), to = Int(layout.start[b &+ 64])
                         let tag = UInt32(truncatingIfNeeded: p &- runStart) << 16
                         // Where the window's first block's entries are, less its place in `hits` (as blocks).
                         windows[p &- runStart] = (Int32(truncatingIfNeeded: from &- stored &* block), Int32(truncatingIfNeeded: to))
+                        let terms = rowTerms[b]
+                        let scale = UInt16(truncatingIfNeeded: terms)
+                        let offset = UInt16(truncatingIfNeeded: ((terms &>> 16) &+ UInt32(truncatingIfNeeded: c)) &* inverse)
                         var at = from
                         while at < to {
-                            let mask = hitMask(layout, at: at, twiceB: UInt16(truncatingIfNeeded: 2 &* b), c: c)
+                            let mask = hitMask(layout, at: at, scale: scale, offset: offset)
                             hits[stored] = mask
                             list[listed] = tag | UInt32(truncatingIfNeeded: stored)
                             listed &+= Int(truncatingIfNeeded: (mask | (0 &- mask)) >> 31)
@@ -186,36 +213,35 @@ struct BucketMatcher {
     }
 
     /// The entries of a block that left entry (b, c) matches: window entries `at ..< at + 32`,
-    /// whose row (less 2b) is `t = 2m + parity` and whose column must be (t² + c) mod kC. A bit an
-    /// entry, in the order `entryOrder` undoes.
+    /// whose row code R (less 2b) is `t = 2m + parity` and whose column c' must be (t² + c) mod kC.
+    /// A bit an entry, in the order `entryOrder` undoes.
+    ///
+    /// Since t² = R² − 4bR + 4b², the test is whether D = (c' + 3kC − R² mod kC) + (4b mod kC)·R −
+    /// (4b² mod kC + c) is a multiple of kC (0 < D < 2^16: R < 366). Multiplied by kC's inverse mod 2^16
+    /// (`inverse`), each part is a 16-bit constant: the entry's `key` (its part, stored with the
+    /// top bit flipped), the left entry's `scale` (for R) and `offset`. So each lane costs a
+    /// multiply, an add, a subtract and a signed compare: the top bit flipped, D · inverse ≤ 516
+    /// reads as a signed value below −32768 + 517.
     @inline(__always)
-    private static func hitMask(_ layout: WindowLayout, at: Int, twiceB: UInt16, c: UInt16) -> UInt32 {
-        let rows = UnsafeRawPointer(layout.row + at), columns = UnsafeRawPointer(layout.column + at)
+    private static func hitMask(_ layout: WindowLayout, at: Int, scale: UInt16, offset: UInt16) -> UInt32 {
+        let rows = UnsafeRawPointer(layout.row + at), keys = UnsafeRawPointer(layout.key + at)
         #if arch(x86_64) && DAYLIGHT_VECTOR_LANES
-        let tb = _mm256_set1_epi16(Int16(bitPattern: twiceB)), cc = _mm256_set1_epi16(Int16(bitPattern: c))
-        let low7 = _mm256_set1_epi16(127)
-        @inline(__always) func equal(_ offset: Int) -> __m256i {
-            let t = _mm256_sub_epi16(rows.loadUnaligned(fromByteOffset: offset, as: __m256i.self), tb)
-            // t < 128, so t² + c < 2^15; mod 127 by folding (128 ≡ 1), then one subtraction.
-            let x = _mm256_add_epi16(_mm256_mullo_epi16(t, t), cc)
-            let folded = _mm256_add_epi16(_mm256_and_si256(x, low7), _mm256_srli_epi16(x, 7))
-            let target = _mm256_min_epu16(folded, _mm256_sub_epi16(folded, low7))
-            return _mm256_cmpeq_epi16(target, columns.loadUnaligned(fromByteOffset: offset, as: __m256i.self))
+        let s = _mm256_set1_epi16(Int16(bitPattern: scale)), o = _mm256_set1_epi16(Int16(bitPattern: offset))
+        let limit = _mm256_set1_epi16(-32768 + 517)
+        @inline(__always) func hit(_ at: Int) -> __m256i {
+            let r = rows.loadUnaligned(fromByteOffset: at, as: __m256i.self)
+            let d = _mm256_sub_epi16(_mm256_add_epi16(_mm256_mullo_epi16(r, s), keys.loadUnaligned(fromByteOffset: at, as: __m256i.self)), o)
+            return _mm256_cmpgt_epi16(limit, d)
         }
         // Both vectors' lanes narrowed to bytes, a bit each: bytes 0-7 and 16-23 are the first
         // vector's lanes, 8-15 and 24-31 the second's.
-        return UInt32(bitPattern: _mm256_movemask_epi8(_mm256_packs_epi16(equal(0), equal(32))))
+        return UInt32(bitPattern: _mm256_movemask_epi8(_mm256_packs_epi16(hit(0), hit(32))))
         #else
-        let tb = Lanes(repeating: twiceB), cc = Lanes(repeating: c)
-        let low7 = Lanes(repeating: 127), kCLanes = Lanes(repeating: UInt16(kC))
-        @inline(__always) func bits(_ offset: Int) -> UInt64 {
-            let t = rows.loadUnaligned(fromByteOffset: offset, as: Lanes.self) &- tb
-            let x = t &* t &+ cc
-            let folded = (x & low7) &+ (x &>> 7)
-            let reduced = folded &- kCLanes
-            // min(folded, reduced), written so that it compiles to one instruction.
-            let target = reduced.replacing(with: folded, where: folded .< reduced)
-            let hit = Lanes(repeating: 0).replacing(with: 1, where: target .== columns.loadUnaligned(fromByteOffset: offset, as: Lanes.self))
+        let s = Lanes(repeating: Int16(bitPattern: scale)), o = Lanes(repeating: Int16(bitPattern: offset))
+        let limit = Lanes(repeating: -32768 + 517)
+        @inline(__always) func bits(_ at: Int) -> UInt64 {
+            let d = rows.loadUnaligned(fromByteOffset: at, as: Lanes.self) &* s &+ keys.loadUnaligned(fromByteOffset: at, as: Lanes.self) &- o
+            let hit = Lanes(repeating: 0).replacing(with: 1, where: d .< limit)
             // Each word's four 0/1 lanes into four bits, then the words into 16.
             let words = unsafeBitCast(hit, to: SIMD4<UInt64>.self), gather: UInt64 = 0x0001_0002_0004_0008
             return (words[0] &* gather) &>> 48 | ((words[1] &* gather) &>> 48) &<< 4
@@ -223,6 +249,18 @@ struct BucketMatcher {
         }
         return UInt32(truncatingIfNeeded: bits(0) | bits(32) &<< 16)
         #endif
+    }
+
+    /// x mod kC, for lanes below 2^15: 128 ≡ 1, so the high bits are folded onto the low seven
+    /// twice, then kC subtracted where that is no less than kC.
+    @inline(__always)
+    private static func reduced(_ x: SIMD16<UInt16>) -> SIMD16<UInt16> {
+        let low7 = SIMD16<UInt16>(repeating: 127)
+        let once = (x & low7) &+ (x &>> 7)
+        let twice = (once & low7) &+ (once &>> 7)
+        let less = twice &- low7
+        // min(twice, less), written so that it compiles to one instruction.
+        return less.replacing(with: twice, where: twice .< less)
     }
 
     /// A block's hit mask with bit i for the block's entry i.
