@@ -40,11 +40,11 @@ public enum LinePointPark {
                     let high = delta >> UInt64(stubBits)
                     if high < UInt64(DeltaCoding.escape) {
                         highs[h] = UInt8(truncatingIfNeeded: high)
-                        h += 1
+                        h &+= 1
                     } else {
                         highs[h] = DeltaCoding.escape
-                        UnsafeMutableRawPointer(highs.baseAddress! + h + 1).storeBytes(of: high.bigEndian, as: UInt64.self)
-                        h += 9
+                        UnsafeMutableRawPointer(highs.baseAddress! + (h &+ 1)).storeBytes(of: high.bigEndian, as: UInt64.self)
+                        h &+= 9
                     }
                 }
                 stubs.finish()

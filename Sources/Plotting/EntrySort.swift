@@ -35,7 +35,7 @@ enum EntrySort {
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = counts.baseAddress! + w * buckets
-                        for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((y[i] >> shift) & bucketMask)] += 1 }
+                        for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((y[i] >> shift) & bucketMask)] &+= 1 }
                     }
                 }
             }

@@ -46,21 +46,24 @@ struct PairsByLeft {
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
-                        forEachKept(of: w) { i in c[Int(left[i] >> shift)] += 1 }
+                        forEachKept(of: w) { i in c[Int(left[i] >> shift)] &+= 1 }
                     }
                 }
                 _ = RadixSort.scatterOffsets(cursors, workers: workers, buckets: groups)
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
+                        // Wrapping arithmetic: the places lie in `out` by construction, and the overflow
+                        // checks were a quarter of this loop's samples.
                         forEachKept(of: w) { i in
                             let a = left[i]
                             let g = Int(a >> shift)
                             let at = c[g]
-                            c[g] = at + 1
-                            out[3 * at] = a
-                            out[3 * at + 1] = right[i]
-                            out[3 * at + 2] = UInt32(i)
+                            c[g] = at &+ 1
+                            let record = out.baseAddress! + 3 &* at
+                            record[0] = a
+                            record[1] = right[i]
+                            record[2] = UInt32(truncatingIfNeeded: i)
                         }
                     }
                 }

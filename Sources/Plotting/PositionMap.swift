@@ -30,7 +30,7 @@ enum PositionMap {
                 Parallel.forEachSlice(count: workers, threads: workers) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * stretches
-                        for rank in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(o[rank] >> UInt32(stretchBits))] += 1 }
+                        for rank in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(o[rank] >> UInt32(stretchBits))] &+= 1 }
                     }
                 }
                 let starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: stretches)

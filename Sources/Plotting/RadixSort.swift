@@ -39,7 +39,7 @@ enum RadixSort {
             Parallel.forEachSlice(count: workers, threads: workers) { ws in
                 for w in ws {
                     let h = histograms.baseAddress! + w * radix
-                    for i in (w * chunk)..<min(n, (w + 1) * chunk) { h[Int((sk[i] >> shift) & mask)] += 1 }
+                    for i in (w * chunk)..<min(n, (w + 1) * chunk) { h[Int((sk[i] >> shift) & mask)] &+= 1 }
                 }
             }
             _ = scatterOffsets(histograms, workers: workers, buckets: radix)
@@ -49,7 +49,7 @@ enum RadixSort {
                     for i in (w * chunk)..<min(n, (w + 1) * chunk) {
                         let d = Int((sk[i] >> shift) & mask)
                         let at = h[d]
-                        h[d] = at + 1
+                        h[d] = at &+ 1
                         dk[at] = sk[i]
                         dv[at] = sv[i]
                     }
@@ -195,7 +195,7 @@ enum RadixSort {
         Parallel.forEachSlice(count: workers, threads: workers) { ws in
             for w in ws {
                 let c = cursors.baseAddress! + w * buckets
-                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((k[i] >> shift) & mask)] += 1 }
+                for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((k[i] >> shift) & mask)] &+= 1 }
             }
         }
         let starts = scatterOffsets(cursors, workers: workers, buckets: buckets)
@@ -205,7 +205,7 @@ enum RadixSort {
                 for i in (w * chunk)..<min(n, (w + 1) * chunk) {
                     let d = Int((k[i] >> shift) & mask)
                     let at = c[d]
-                    c[d] = at + 1
+                    c[d] = at &+ 1
                     sk[at] = k[i]
                     sv[at] = v[i]
                 }

@@ -11,19 +11,22 @@ public struct BitStreamWriter<Sink: BitStreamSink> {
     public init(sink: Sink) { self.sink = sink }
 
     /// Appends the low `bits` (1…64) bits of `value`.
+    ///
+    /// Wrapping arithmetic and masking shifts: every count here is within 0…64 and every shift
+    /// below 64, and the checks, run once per park entry, showed in the parks' encoding.
     @inlinable @inline(__always)
     public mutating func append(_ value: UInt64, bits: Int) {
-        let v = bits == 64 ? value : value & ((1 << UInt64(bits)) &- 1)
-        let free = 64 - used
+        let v = bits == 64 ? value : value & ((1 &<< UInt64(truncatingIfNeeded: bits)) &- 1)
+        let free = 64 &- used
         if bits < free {
-            word |= v << UInt64(free - bits)
-            used += bits
+            word |= v &<< UInt64(truncatingIfNeeded: free &- bits)
+            used &+= bits
         } else {
             // Fills this word; what does not fit starts the next one.
-            let rest = bits - free
-            sink.put(word | v >> UInt64(rest))
+            let rest = bits &- free
+            sink.put(word | v &>> UInt64(truncatingIfNeeded: rest))
             used = rest
-            word = rest == 0 ? 0 : v << UInt64(64 - rest)
+            word = rest == 0 ? 0 : v &<< UInt64(truncatingIfNeeded: 64 &- rest)
         }
     }
 
@@ -50,7 +53,7 @@ public struct WordSink: BitStreamSink {
     @inlinable @inline(__always)
     public mutating func put(_ word: UInt64) {
         words[index] = word
-        index += 1
+        index &+= 1
     }
 }
 
@@ -66,6 +69,6 @@ public struct BigEndianByteSink: BitStreamSink {
     @inlinable @inline(__always)
     public mutating func put(_ word: UInt64) {
         bytes.storeBytes(of: word.bigEndian, toByteOffset: offset, as: UInt64.self)
-        offset += 8
+        offset &+= 8
     }
 }
