@@ -43,8 +43,8 @@ struct BucketMatcher {
 
     /// The right bucket's window layout, in one buffer: the first window entry of each window
     /// row and one past the last (`windowRows + 1`), then per window entry (a run each):
-    /// `2·row + parity` (the repeated rows numbered on from kB), the column, and the entry's
-    /// offset in the right bucket.
+    /// `2·row + parity` (the repeated rows numbered on from kB), the key (see `hitMask`; the
+    /// column while the layout is filled), and the entry's offset in the right bucket.
     private var layoutStorage: [UInt16] = []
 
     /// Per left row b: the left entry's `scale` (low half) and 4b² mod kC (high half), see `hitMask`.
@@ -72,18 +72,18 @@ struct BucketMatcher {
         }
         let rowTerms = self.rowTerms
         layoutStorage.withUnsafeMutableBufferPointer { storage in
-          rowTerms.withUnsafeBufferPointer { rowTerms in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.run * Self.blocksPerWindow) { hitBuffer in
-                let start = storage.baseAddress!, row = start + Self.windowRows + 1
-                let layout = WindowLayout(start: start, row: row, key: row + capacity, entry: row + 2 * capacity)
-                for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
-                    let l = all[i], r = all[i + 1]
-                    layout.fill(y: y, bucket: r, parity: UInt16(truncatingIfNeeded: l.id & 1))
-                    Self.matchLeft(y: y, left: l, right: r, layout: layout, rowTerms: rowTerms.baseAddress!,
-                                   hits: hitBuffer.baseAddress!, into: &pairs)
+            rowTerms.withUnsafeBufferPointer { rowTerms in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.run * Self.blocksPerWindow) { hitBuffer in
+                    let start = storage.baseAddress!, row = start + Self.windowRows + 1
+                    let layout = WindowLayout(start: start, row: row, key: row + capacity, entry: row + 2 * capacity)
+                    for i in 0..<(all.count - 1) where all[i + 1].id == all[i].id + 1 {
+                        let l = all[i], r = all[i + 1]
+                        layout.fill(y: y, bucket: r, parity: UInt16(truncatingIfNeeded: l.id & 1))
+                        Self.matchLeft(y: y, left: l, right: r, layout: layout, rowTerms: rowTerms.baseAddress!,
+                                       hits: hitBuffer.baseAddress!, into: &pairs)
+                    }
                 }
             }
-          }
         }
     }
 
@@ -149,8 +149,8 @@ struct BucketMatcher {
 
     /// Tests every left entry against its window, a run of entries at a time.
     @inline(__always)
-    private static func matchLeft(y: UnsafePointer<UInt64>, left l: Bucket, right r: Bucket, layout: WindowLayout, rowTerms: UnsafePointer<UInt32>,
-                                  hits: UnsafeMutablePointer<UInt32>, into pairs: inout MatchPairs) {
+    private static func matchLeft(y: UnsafePointer<UInt64>, left l: Bucket, right r: Bucket, layout: WindowLayout,
+                                  rowTerms: UnsafePointer<UInt32>, hits: UnsafeMutablePointer<UInt32>, into pairs: inout MatchPairs) {
         let lBase = l.id * Parameters.kBC, rFirst = r.range.lowerBound
         withUnsafeTemporaryAllocation(of: (from: Int32, to: Int32).self, capacity: run) { windowBuffer in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: run * blocksPerWindow) { listBuffer in
