@@ -59,7 +59,7 @@ struct LinePointTables {
         t7.y.withUnsafeBufferPointer { y in
             newPosition.withUnsafeBufferPointer { p in
                 keys.withUnsafeMutableBufferPointer { keys in
-                    Parallel.forEachSlice(count: n, threads: threads) { slice in
+                    Parallel.forEachChunk(count: n, chunk: 1 << 16, threads: threads) { slice in
                         for i in slice { keys[i] = (y[i] >> UInt64(Parameters.extraBits)) << UInt64(positionBits) | UInt64(p[i]) }
                     }
                 }
@@ -86,7 +86,7 @@ struct LinePointTables {
                 pairs.records.withUnsafeBufferPointer { records in
                     (t == 1 ? xs : positions).withUnsafeBufferPointer { inputs in
                         let input = inputs.baseAddress!
-                        Parallel.forEachSlice(count: out.count, threads: threads) { slice in
+                        Parallel.forEachChunk(count: out.count, chunk: 1 << 16, threads: threads) { slice in
                             // Each group's stretch of inputs (and the start of the next, where right
                             // pointers lead) is read once in order before the group's entries look
                             // them up at random: each lookup waited for its line.

@@ -69,7 +69,7 @@ struct ParkStream<Encoding: ParkEncoding> {
         var encoded = [(bits: [UInt8], deltas: [UInt8])](repeating: ([], []), count: parks)
         let encoding = self.encoding
         encoded.withUnsafeMutableBufferPointer { out in
-            Parallel.forEachSlice(count: parks, threads: threads) { slice in
+            Parallel.forEachChunk(count: parks, chunk: 8, threads: threads) { slice in
                 for p in slice {
                     let range = (p * PlotLayout.entriesPerPark)..<min(words.count, (p + 1) * PlotLayout.entriesPerPark)
                     out[p] = encoding.sections(of: UnsafeBufferPointer(rebasing: words[range]))

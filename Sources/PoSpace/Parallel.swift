@@ -12,6 +12,11 @@ public enum Parallel {
         forEachRange(count: count, size: (count + workers - 1) / workers, threads: workers, body)
     }
 
+    /// Pieces a thread for work split into fixed pieces that threads take in turn (a count pass
+    /// and the scatter that follows it must see the same pieces): a thread slowed down by
+    /// another process leaves the others at most a piece to wait for, not half the work.
+    public static let piecesPerThread = 8
+
     /// Calls `body` on chunks of `0..<count` on `threads` threads, each taking the next chunk as
     /// soon as it is done with one, and returns when all are done. A chunk holds `chunk` items,
     /// or fewer where that would leave a thread fewer than four chunks to take, and the last
