@@ -33,7 +33,7 @@ enum PackedSort {
         let bucketBits = bucketBits(count: n, keyBits: keyBits)
         let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits, bucketMask = UInt64(buckets - 1)
         let lowMask = (UInt64(1) << shift) &- 1, valueMask = (UInt64(1) << UInt64(valueBits)) &- 1
-        let workers = max(1, min(Parallel.piecesPerThread * threads, n / 65_536 + 1)), chunk = (n + workers - 1) / workers
+        let workers = Parallel.pieces(count: n, threads: threads), chunk = (n + workers - 1) / workers
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
@@ -42,14 +42,14 @@ enum PackedSort {
             values.withUnsafeMutableBufferPointer { values in
                 words.withUnsafeMutableBufferPointer { words in
                     let (k, v, w) = (keys.baseAddress!, values.baseAddress!, words.baseAddress!)
-                    Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                    Parallel.forEachPiece(workers, threads: threads) { ws in
                         for worker in ws {
                             let c = cursors.baseAddress! + worker * buckets
                             for i in (worker * chunk)..<min(n, (worker + 1) * chunk) { c[Int(truncatingIfNeeded: (k[i] >> shift) & bucketMask)] &+= 1 }
                         }
                     }
                     let starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: buckets)
-                    Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                    Parallel.forEachPiece(workers, threads: threads) { ws in
                         for worker in ws {
                             let c = cursors.baseAddress! + worker * buckets
                             for i in (worker * chunk)..<min(n, (worker + 1) * chunk) {

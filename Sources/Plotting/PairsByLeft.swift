@@ -24,7 +24,7 @@ struct PairsByLeft {
         let shift = UInt32(Self.groupBits)
         let groups = (max(1, previousCount) - 1) >> Int(shift) + 1
         let wordCount = (kept.count + 63) / 64
-        let workers = max(1, min(Parallel.piecesPerThread * threads, n / 65_536 + 1))
+        let workers = Parallel.pieces(count: n, threads: threads)
         let per = (wordCount + workers - 1) / workers
         // Bits past `count` (set in an all-set start) are not entries.
         let lastMask = kept.count % 64 == 0 ? UInt64.max : (UInt64(1) << UInt64(kept.count % 64)) - 1
@@ -43,14 +43,14 @@ struct PairsByLeft {
                 }
             }
             records.withUnsafeMutableBufferPointer { out in
-                Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                Parallel.forEachPiece(workers, threads: threads) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
                         forEachKept(of: w) { i in c[Int(left[i] >> shift)] &+= 1 }
                     }
                 }
                 _ = RadixSort.scatterOffsets(cursors, workers: workers, buckets: groups)
-                Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                Parallel.forEachPiece(workers, threads: threads) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * groups
                         // Wrapping arithmetic: the places lie in `out` by construction, and the overflow

@@ -18,7 +18,7 @@ enum PositionMap {
     static func inverting(_ order: [UInt32], count: Int, threads: Int) -> [UInt32] {
         let n = order.count
         let stretches = (max(1, count) - 1) >> stretchBits + 1
-        let workers = max(1, min(Parallel.piecesPerThread * threads, n / 65_536 + 1))
+        let workers = Parallel.pieces(count: n, threads: threads)
         let chunk = (n + workers - 1) / workers
         var map = [UInt32](uninitializedCount: count)
         var pairs = [UInt64](uninitializedCount: n)
@@ -27,14 +27,14 @@ enum PositionMap {
         cursors.initialize(repeating: 0)
         order.withUnsafeBufferPointer { o in
             pairs.withUnsafeMutableBufferPointer { pairs in
-                Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                Parallel.forEachPiece(workers, threads: threads) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * stretches
                         for rank in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int(o[rank] >> UInt32(stretchBits))] &+= 1 }
                     }
                 }
                 let starts = RadixSort.scatterOffsets(cursors, workers: workers, buckets: stretches)
-                Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+                Parallel.forEachPiece(workers, threads: threads) { ws in
                     for w in ws {
                         let c = cursors.baseAddress! + w * stretches
                         for rank in (w * chunk)..<min(n, (w + 1) * chunk) {

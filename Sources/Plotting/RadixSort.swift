@@ -186,20 +186,20 @@ enum RadixSort {
         let shift = UInt64(keyBits - bucketBits)
         let buckets = 1 << bucketBits
         let mask = UInt64(buckets - 1)
-        let workers = max(1, min(Parallel.piecesPerThread * threads, n / 65_536 + 1))
+        let workers = Parallel.pieces(count: n, threads: threads)
         let chunk = (n + workers - 1) / workers
         let cursors = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * buckets)
         defer { cursors.deallocate() }
         cursors.initialize(repeating: 0)
         let (k, v, sk, sv) = (keys.baseAddress!, values.baseAddress!, scratchKeys.baseAddress!, scratchValues.baseAddress!)
-        Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+        Parallel.forEachPiece(workers, threads: threads) { ws in
             for w in ws {
                 let c = cursors.baseAddress! + w * buckets
                 for i in (w * chunk)..<min(n, (w + 1) * chunk) { c[Int((k[i] >> shift) & mask)] &+= 1 }
             }
         }
         let starts = scatterOffsets(cursors, workers: workers, buckets: buckets)
-        Parallel.forEachChunk(count: workers, chunk: 1, threads: threads) { ws in
+        Parallel.forEachPiece(workers, threads: threads) { ws in
             for w in ws {
                 let c = cursors.baseAddress! + w * buckets
                 for i in (w * chunk)..<min(n, (w + 1) * chunk) {

@@ -12,10 +12,19 @@ public enum Parallel {
         forEachRange(count: count, size: (count + workers - 1) / workers, threads: workers, body)
     }
 
-    /// Pieces a thread for work split into fixed pieces that threads take in turn (a count pass
-    /// and the scatter that follows it must see the same pieces): a thread slowed down by
-    /// another process leaves the others at most a piece to wait for, not half the work.
-    public static let piecesPerThread = 8
+    /// How many fixed pieces to split `count` items into for `forEachPiece`: eight a thread, of
+    /// at least 65,536 items. Passes that must split alike (a count, then the scatter it sizes)
+    /// use the same pieces; a thread slowed down by another process then leaves the others at
+    /// most a piece to wait for, not half the work.
+    public static func pieces(count: Int, threads: Int) -> Int {
+        max(1, min(8 * threads, count / 65_536 + 1))
+    }
+
+    /// Calls `body` on every piece number in `0..<pieces`, each taken by the next free of
+    /// `threads` threads (`body` gets a range of one), and returns when all are done.
+    public static func forEachPiece(_ pieces: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(count: pieces, chunk: 1, threads: threads, body)
+    }
 
     /// Calls `body` on chunks of `0..<count` on `threads` threads, each taking the next chunk as
     /// soon as it is done with one, and returns when all are done. A chunk holds `chunk` items,
